@@ -1,0 +1,56 @@
+package kube
+
+import (
+	"fmt"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+)
+
+// Options are provider-level switches that resources read.
+type Options struct {
+	PredictPlacement bool
+	// ComparisonOperators says the cluster enables the TaintTolerationComparisonOperators feature gate.
+	ComparisonOperators bool
+}
+
+// Client is the one value the provider hands to every resource and data source.
+type Client struct {
+	Clientset kubernetes.Interface
+	Requests  *RequestCounter
+	Nodes     *NodeCache
+	Options   Options
+	// configured is false when the provider configuration was unknown at plan time.
+	configured bool
+}
+
+// New builds a client; it does not contact the cluster.
+func New(cfg *rest.Config, opts Options) (*Client, error) {
+	counter := NewRequestCounter()
+	counter.Instrument(cfg)
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("building the Kubernetes client: %w", err)
+	}
+	return &Client{
+		Clientset:  cs,
+		Requests:   counter,
+		Nodes:      NewNodeCache(cs),
+		Options:    opts,
+		configured: true,
+	}, nil
+}
+
+// FromClientset wraps an existing clientset, for unit tests with the fake clientset.
+func FromClientset(cs kubernetes.Interface, opts Options) *Client {
+	return &Client{Clientset: cs, Requests: NewRequestCounter(), Nodes: NewNodeCache(cs), Options: opts, configured: true}
+}
+
+// Unconfigured stands in when the provider configuration is not known yet (the cluster
+// is created in the same run): resources plan unknown values instead of failing.
+func Unconfigured(opts Options) *Client {
+	return &Client{Options: opts}
+}
+
+// Configured reports whether the client can reach a cluster.
+func (c *Client) Configured() bool { return c != nil && c.configured }

@@ -1,0 +1,243 @@
+package kube
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/kubernetes"
+)
+
+// NodeList is one consistent read of every node, sorted by name.
+type NodeList struct {
+	ResourceVersion string
+	Nodes           []*corev1.Node
+}
+
+// NodeEdit is what one of our node_label or node_taint resources will do to a node.
+type NodeEdit struct {
+	SetLabels    map[string]string
+	RemoveLabels []string
+	AddTaints    []corev1.Taint
+	RemoveTaints []corev1.Taint
+}
+
+// NodeCache lists nodes once per provider process and remembers the node changes that
+// node_label and node_taint plan in this run, so that a DaemonSet planned after them
+// predicts with the labels and taints they will set.
+type NodeCache struct {
+	client kubernetes.Interface
+
+	mu      sync.Mutex
+	latest  *NodeList
+	byRV    map[string]*NodeList
+	planned map[string]map[string]NodeEdit // owner -> node -> edit
+	lists   int
+}
+
+// NewNodeCache returns an empty cache.
+func NewNodeCache(client kubernetes.Interface) *NodeCache {
+	return &NodeCache{client: client, byRV: map[string]*NodeList{}, planned: map[string]map[string]NodeEdit{}}
+}
+
+const nodePageSize = 500
+
+// List returns the nodes, listing them on first use only.
+func (c *NodeCache) List(ctx context.Context) (*NodeList, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.latest != nil {
+		return c.latest, nil
+	}
+	l, err := c.list(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	c.latest = l
+	c.byRV[l.ResourceVersion] = l
+	return l, nil
+}
+
+// ListAt returns the nodes exactly as they were at resource version rv, so that a plan
+// and the re-plan during apply predict from the same nodes. When the server no longer
+// holds that version (compacted), it returns the latest list and stale=true.
+func (c *NodeCache) ListAt(ctx context.Context, rv string) (list *NodeList, stale bool, err error) {
+	if rv == "" {
+		l, err := c.List(ctx)
+		return l, false, err
+	}
+	c.mu.Lock()
+	if l, ok := c.byRV[rv]; ok {
+		c.mu.Unlock()
+		return l, false, nil
+	}
+	c.mu.Unlock()
+	c.mu.Lock()
+	l, err := c.list(ctx, rv)
+	c.mu.Unlock()
+	if err == nil {
+		c.mu.Lock()
+		c.byRV[rv] = l
+		c.mu.Unlock()
+		return l, false, nil
+	}
+	if !apierrors.IsResourceExpired(err) && !apierrors.IsGone(err) && !apierrors.IsBadRequest(err) {
+		return nil, false, err
+	}
+	l, err = c.List(ctx)
+	return l, true, err
+}
+
+// Lists reports how many node LIST calls this cache made (pages count once).
+func (c *NodeCache) Lists() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lists
+}
+
+func (c *NodeCache) list(ctx context.Context, rv string) (*NodeList, error) {
+	opts := metav1.ListOptions{Limit: nodePageSize}
+	if rv != "" {
+		opts.ResourceVersion = rv
+		opts.ResourceVersionMatch = metav1.ResourceVersionMatchExact
+	}
+	c.lists++
+	out := &NodeList{}
+	for {
+		page, err := c.client.CoreV1().Nodes().List(ctx, opts)
+		if err != nil {
+			return nil, fmt.Errorf("listing nodes: %w", err)
+		}
+		for i := range page.Items {
+			out.Nodes = append(out.Nodes, &page.Items[i])
+		}
+		if out.ResourceVersion == "" {
+			out.ResourceVersion = page.ResourceVersion
+		}
+		if page.Continue == "" {
+			break
+		}
+		opts.Continue = page.Continue
+		opts.ResourceVersion, opts.ResourceVersionMatch = "", ""
+	}
+	sort.Slice(out.Nodes, func(i, j int) bool { return out.Nodes[i].Name < out.Nodes[j].Name })
+	return out, nil
+}
+
+// Remember replaces a node in the latest list after one of our own writes.
+func (c *NodeCache) Remember(node *corev1.Node) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.latest == nil {
+		return
+	}
+	nodes := make([]*corev1.Node, len(c.latest.Nodes))
+	copy(nodes, c.latest.Nodes)
+	i := sort.Search(len(nodes), func(i int) bool { return nodes[i].Name >= node.Name })
+	if i < len(nodes) && nodes[i].Name == node.Name {
+		nodes[i] = node
+	}
+	c.latest = &NodeList{ResourceVersion: c.latest.ResourceVersion, Nodes: nodes}
+}
+
+// RecordPlanned stores the edits one resource plans (owner identifies the resource); a new
+// record for the same owner replaces the old one.
+func (c *NodeCache) RecordPlanned(owner string, edits map[string]NodeEdit) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(edits) == 0 {
+		delete(c.planned, owner)
+		return
+	}
+	c.planned[owner] = edits
+}
+
+// HasPlanned reports whether any node edit is recorded.
+func (c *NodeCache) HasPlanned() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.planned) > 0
+}
+
+// WithPlanned returns the nodes with every recorded edit applied; untouched nodes are shared.
+func (c *NodeCache) WithPlanned(nodes []*corev1.Node) []*corev1.Node {
+	c.mu.Lock()
+	owners := make([]string, 0, len(c.planned))
+	for o := range c.planned {
+		owners = append(owners, o)
+	}
+	sort.Strings(owners)
+	perNode := map[string][]NodeEdit{}
+	for _, o := range owners {
+		for node, e := range c.planned[o] {
+			perNode[node] = append(perNode[node], e)
+		}
+	}
+	c.mu.Unlock()
+	if len(perNode) == 0 {
+		return nodes
+	}
+	out := make([]*corev1.Node, len(nodes))
+	for i, n := range nodes {
+		edits, ok := perNode[n.Name]
+		if !ok {
+			out[i] = n
+			continue
+		}
+		cp := n.DeepCopy()
+		for _, e := range edits {
+			e.ApplyTo(cp)
+		}
+		out[i] = cp
+	}
+	return out
+}
+
+// ApplyTo changes node in place.
+func (e NodeEdit) ApplyTo(node *corev1.Node) {
+	if node.Labels == nil && len(e.SetLabels) > 0 {
+		node.Labels = map[string]string{}
+	}
+	for _, k := range e.RemoveLabels {
+		delete(node.Labels, k)
+	}
+	for k, v := range e.SetLabels {
+		node.Labels[k] = v
+	}
+	drop := append(append([]corev1.Taint{}, e.RemoveTaints...), e.AddTaints...)
+	kept := node.Spec.Taints[:0:0]
+	for _, t := range node.Spec.Taints {
+		if !containsTaint(drop, t) {
+			kept = append(kept, t)
+		}
+	}
+	node.Spec.Taints = append(kept, e.AddTaints...)
+}
+
+// SameTaint reports whether two taints have one identity: key and effect, as kubectl.
+func SameTaint(a, b corev1.Taint) bool { return a.Key == b.Key && a.Effect == b.Effect }
+
+func containsTaint(ts []corev1.Taint, t corev1.Taint) bool {
+	for _, x := range ts {
+		if SameTaint(x, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// Select returns the nodes matching a label selector, keeping order.
+func Select(nodes []*corev1.Node, sel labels.Selector) []*corev1.Node {
+	var out []*corev1.Node
+	for _, n := range nodes {
+		if sel.Matches(labels.Set(n.Labels)) {
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -1,0 +1,5 @@
+package nodes_test
+
+import "regexp"
+
+func regexpMust(s string) *regexp.Regexp { return regexp.MustCompile(s) }

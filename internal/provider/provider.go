@@ -1,0 +1,49 @@
+// Package provider defines the k8sfleet provider: its configuration schema, how it builds
+// the shared Kubernetes client, and the list of resources and data sources.
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodes"
+)
+
+// Address is the provider's registry address.
+const Address = "registry.terraform.io/k8sfleet/k8sfleet"
+
+var _ provider.Provider = &Provider{}
+
+// Provider is the k8sfleet provider.
+type Provider struct {
+	version string
+}
+
+// New returns a constructor for the provider server.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &Provider{version: version} }
+}
+
+// Metadata names the provider.
+func (p *Provider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "k8sfleet"
+	resp.Version = p.version
+}
+
+// Schema describes the provider block.
+func (p *Provider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = configSchema()
+}
+
+// Resources lists the managed resources.
+func (p *Provider) Resources(context.Context) []func() resource.Resource {
+	return resources
+}
+
+// DataSources lists the data sources.
+func (p *Provider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{nodes.NewDataSource}
+}

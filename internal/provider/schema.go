@@ -1,0 +1,82 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// providerModel is the provider block.
+type providerModel struct {
+	ConfigPath            types.String  `tfsdk:"config_path"`
+	ConfigPaths           types.List    `tfsdk:"config_paths"`
+	ConfigContext         types.String  `tfsdk:"config_context"`
+	ConfigContextAuthInfo types.String  `tfsdk:"config_context_auth_info"`
+	ConfigContextCluster  types.String  `tfsdk:"config_context_cluster"`
+	Host                  types.String  `tfsdk:"host"`
+	Token                 types.String  `tfsdk:"token"`
+	ClientCertificate     types.String  `tfsdk:"client_certificate"`
+	ClientKey             types.String  `tfsdk:"client_key"`
+	ClusterCACertificate  types.String  `tfsdk:"cluster_ca_certificate"`
+	Insecure              types.Bool    `tfsdk:"insecure"`
+	TLSServerName         types.String  `tfsdk:"tls_server_name"`
+	ProxyURL              types.String  `tfsdk:"proxy_url"`
+	Exec                  *execModel    `tfsdk:"exec"`
+	QPS                   types.Float64 `tfsdk:"qps"`
+	Burst                 types.Int64   `tfsdk:"burst"`
+	RequestTimeout        types.String  `tfsdk:"request_timeout"`
+	PredictPlacement      types.Bool    `tfsdk:"predict_placement"`
+	ComparisonOperators   types.Bool    `tfsdk:"toleration_comparison_operators"`
+}
+
+type execModel struct {
+	APIVersion types.String `tfsdk:"api_version"`
+	Command    types.String `tfsdk:"command"`
+	Args       types.List   `tfsdk:"args"`
+	Env        types.Map    `tfsdk:"env"`
+}
+
+func configSchema() schema.Schema {
+	str := func(desc string, sensitive bool, v ...validator.String) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, Sensitive: sensitive, Description: desc, MarkdownDescription: desc, Validators: v}
+	}
+	return schema.Schema{
+		Description: "Manages DaemonSets, node labels and node taints, and predicts in every plan how many DaemonSet pods each node gets. " +
+			"Point it at a cluster with config_path, config_paths or host; ~/.kube/config is never read implicitly.",
+		Attributes: map[string]schema.Attribute{
+			"config_path":              str("Path to a kubeconfig file. Env: `KUBE_CONFIG_PATH`.", false),
+			"config_paths":             schema.ListAttribute{ElementType: types.StringType, Optional: true, Description: "Kubeconfig files merged in order, as in `KUBECONFIG`. Env: `KUBE_CONFIG_PATHS` (separated by the OS path list separator).", Validators: []validator.List{listvalidator.SizeAtLeast(1)}},
+			"config_context":           str("Kubeconfig context to use instead of the current context. Env: `KUBE_CTX`.", false),
+			"config_context_auth_info": str("Kubeconfig user to use with the context. Env: `KUBE_CTX_AUTH_INFO`.", false),
+			"config_context_cluster":   str("Kubeconfig cluster to use with the context. Env: `KUBE_CTX_CLUSTER`.", false),
+			"host":                     str("API server URL, e.g. `https://10.0.0.1:6443`. Overrides the kubeconfig's server. Env: `KUBE_HOST`.", false),
+			"token":                    str("Bearer token. Env: `KUBE_TOKEN`.", true),
+			"client_certificate":       str("PEM client certificate, or a path to a PEM file. Env: `KUBE_CLIENT_CERT_DATA`.", false),
+			"client_key":               str("PEM client key, or a path to a PEM file. Env: `KUBE_CLIENT_KEY_DATA`.", true),
+			"cluster_ca_certificate":   str("PEM CA certificate of the API server, or a path to a PEM file. Env: `KUBE_CLUSTER_CA_CERT_DATA`.", false),
+			"insecure": schema.BoolAttribute{Optional: true, Description: "Skip TLS verification of the API server. Off unless set explicitly. Env: `KUBE_INSECURE`."},
+			"tls_server_name": str("Server name used to verify the API server's certificate. Env: `KUBE_TLS_SERVER_NAME`.", false),
+			"proxy_url":       str("HTTP, HTTPS or SOCKS5 proxy for API requests. Env: `KUBE_PROXY_URL`.", false),
+			"exec": schema.SingleNestedAttribute{
+				Optional:    true,
+				Description: "Credential plugin run to obtain credentials, as a kubeconfig's `user.exec`.",
+				Attributes: map[string]schema.Attribute{
+					"api_version": schema.StringAttribute{Required: true, Description: "API version of the ExecCredential, e.g. `client.authentication.k8s.io/v1`."},
+					"command":     schema.StringAttribute{Required: true, Description: "Command to run."},
+					"args":        schema.ListAttribute{ElementType: types.StringType, Optional: true, Description: "Arguments."},
+					"env":         schema.MapAttribute{ElementType: types.StringType, Optional: true, Sensitive: true, Description: "Environment variables for the command (sensitive)."},
+				},
+			},
+			"qps": schema.Float64Attribute{Optional: true, Description: "Client rate limit in requests per second. Default 50.",
+				Validators: []validator.Float64{float64validator.AtLeast(0.1)}},
+			"burst": schema.Int64Attribute{Optional: true, Description: "Client rate limiter burst. Default 100.",
+				Validators: []validator.Int64{int64validator.Between(1, 100000)}},
+			"request_timeout": str("Timeout of one API request, as a Go duration such as `30s`. Default `30s`. Bounds how long an unreachable cluster takes to fail.", false, durationValidator{}),
+			"predict_placement": schema.BoolAttribute{Optional: true, Description: "Compute `expected_pods` of k8sfleet_daemonset in every plan. Default true."},
+			"toleration_comparison_operators": schema.BoolAttribute{Optional: true, Description: "The cluster enables the TaintTolerationComparisonOperators feature gate, so `Lt`/`Gt` tolerations match numerically. Default false."},
+		},
+	}
+}

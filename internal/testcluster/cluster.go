@@ -1,0 +1,147 @@
+// Package testcluster starts and stops the local control plane (kube-apiserver, etcd,
+// kube-controller-manager, kube-scheduler and kwok's fake kubelets, built by
+// scripts/build-tools.sh) and creates fake nodes. Tests, the demo and benchmarks use it.
+package testcluster
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+// Cluster is a running local control plane.
+type Cluster struct {
+	Name       string
+	Kubeconfig string
+	Client     kubernetes.Interface
+	bin        string
+	workdir    string
+}
+
+// BinDir is where scripts/build-tools.sh caches the control-plane binaries.
+func BinDir() string {
+	if d := os.Getenv("K8SFLEET_BIN"); d != "" {
+		return d
+	}
+	cache := os.Getenv("XDG_CACHE_HOME")
+	if cache == "" {
+		home, _ := os.UserHomeDir()
+		cache = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(cache, "terraform-provider-k8sfleet", "v1.37.2", "bin")
+}
+
+// Named refers to a cluster by name, running or not.
+func Named(name string) *Cluster {
+	bin := BinDir()
+	workdir := filepath.Join(filepath.Dir(bin), "kwok")
+	return &Cluster{
+		Name:       name,
+		bin:        bin,
+		workdir:    workdir,
+		Kubeconfig: filepath.Join(workdir, "clusters", name, "kubeconfig.yaml"),
+	}
+}
+
+// Options tune a cluster.
+type Options struct {
+	// Authorization enables RBAC on the API server.
+	Authorization bool
+	// AuditPolicy is a path to an audit policy; the log goes to the cluster's work dir.
+	AuditPolicy string
+}
+
+// Start creates a cluster named name (kwokctl --runtime binary), waiting until it serves.
+func Start(ctx context.Context, name string, opts Options) (*Cluster, error) {
+	bin := BinDir()
+	for _, b := range []string{"kwokctl", "kwok", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"} {
+		if _, err := os.Stat(filepath.Join(bin, b)); err != nil {
+			return nil, fmt.Errorf("%s is not built in %s: run scripts/build-tools.sh (make tools)", b, bin)
+		}
+	}
+	c := Named(name)
+	workdir := c.workdir
+	_ = c.kwokctl(ctx, "delete", "cluster") // a cluster left by a killed run
+
+	args := []string{"create", "cluster", "--runtime", "binary",
+		"--kube-apiserver-binary", filepath.Join(bin, "kube-apiserver"),
+		"--kube-controller-manager-binary", filepath.Join(bin, "kube-controller-manager"),
+		"--kube-scheduler-binary", filepath.Join(bin, "kube-scheduler"),
+		"--kwok-controller-binary", filepath.Join(bin, "kwok"),
+		"--etcd-binary", filepath.Join(bin, "etcd"),
+		"--kubeconfig", filepath.Join(workdir, "clusters", name+".merged-kubeconfig"),
+		"--disable-qps-limits",
+		fmt.Sprintf("--kube-authorization=%t", opts.Authorization),
+		"--wait", "60s",
+	}
+	if opts.AuditPolicy != "" {
+		args = append(args, "--kube-audit-policy", opts.AuditPolicy)
+	}
+	if err := c.kwokctl(ctx, args...); err != nil {
+		return nil, err
+	}
+	cfg, err := clientcmd.BuildConfigFromFlags("", c.Kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", c.Kubeconfig, err)
+	}
+	cfg.QPS, cfg.Burst = 500, 1000
+	c.Client, err = kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return c, c.waitServing(ctx)
+}
+
+// Stop deletes the cluster and its processes.
+func (c *Cluster) Stop(ctx context.Context) error {
+	return c.kwokctl(ctx, "delete", "cluster")
+}
+
+// Pause stops the cluster's processes, keeping etcd's data, for fault tests.
+func (c *Cluster) Pause(ctx context.Context) error {
+	return c.kwokctl(ctx, "stop", "cluster")
+}
+
+// Resume starts the processes of a paused cluster and waits until it serves.
+func (c *Cluster) Resume(ctx context.Context) error {
+	if err := c.kwokctl(ctx, "start", "cluster"); err != nil {
+		return err
+	}
+	return c.waitServing(ctx)
+}
+
+func (c *Cluster) kwokctl(ctx context.Context, args ...string) error {
+	args = append(args, "--name", c.Name)
+	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, "kwokctl"), args...)
+	cmd.Env = append(os.Environ(), "KWOK_WORKDIR="+c.workdir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("kwokctl %s: %w\n%s", strings.Join(args, " "), err, out)
+	}
+	return nil
+}
+
+func (c *Cluster) waitServing(ctx context.Context) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		_, err := c.Client.Discovery().ServerVersion()
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("cluster %s does not serve: %w", c.Name, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}

@@ -1,0 +1,7 @@
+# Sourced by the scripts and the GNUmakefile: versions and the cache outside the clone.
+KUBE_VERSION=1.37.2
+KWOK_VERSION=v0.8.0
+TERRAFORM_VERSION=v1.5.7
+K8SFLEET_CACHE="${K8SFLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-k8sfleet}"
+K8SFLEET_BIN="$K8SFLEET_CACHE/v$KUBE_VERSION/bin"
+export KUBE_VERSION KWOK_VERSION TERRAFORM_VERSION K8SFLEET_CACHE K8SFLEET_BIN

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# make test: every check of the project, unit and acceptance tests against local clusters
+# that each test package starts and stops itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+
+mkdir -p build
+: > build/empty.tfrc
+# A CLI configuration that exists keeps terraform's stdout free of warnings.
+export TF_CLI_CONFIG_FILE="$PWD/build/empty.tfrc"
+export TF_ACC=1
+
+echo "== go vet"
+go vet ./...
+
+echo "== unit and acceptance tests (terraform: $TF_ACC_TERRAFORM_PATH)"
+go test -p 2 -count=1 -timeout 45m ./... 2>&1 | tee build/test.log
+
+echo "== make test finished in $(( $(date +%s) - start ))s"
