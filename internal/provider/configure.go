@@ -124,4 +124,3 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 			fmt.Sprintf("%q %s", req.ConfigValue.ValueString(), v.Description(ctx)))
 	}
 }
-

@@ -57,9 +57,9 @@ func configSchema() schema.Schema {
 			"client_certificate":       str("PEM client certificate, or a path to a PEM file. Env: `KUBE_CLIENT_CERT_DATA`.", false),
 			"client_key":               str("PEM client key, or a path to a PEM file. Env: `KUBE_CLIENT_KEY_DATA`.", true),
 			"cluster_ca_certificate":   str("PEM CA certificate of the API server, or a path to a PEM file. Env: `KUBE_CLUSTER_CA_CERT_DATA`.", false),
-			"insecure": schema.BoolAttribute{Optional: true, Description: "Skip TLS verification of the API server. Off unless set explicitly. Env: `KUBE_INSECURE`."},
-			"tls_server_name": str("Server name used to verify the API server's certificate. Env: `KUBE_TLS_SERVER_NAME`.", false),
-			"proxy_url":       str("HTTP, HTTPS or SOCKS5 proxy for API requests. Env: `KUBE_PROXY_URL`.", false),
+			"insecure":                 schema.BoolAttribute{Optional: true, Description: "Skip TLS verification of the API server. Off unless set explicitly. Env: `KUBE_INSECURE`."},
+			"tls_server_name":          str("Server name used to verify the API server's certificate. Env: `KUBE_TLS_SERVER_NAME`.", false),
+			"proxy_url":                str("HTTP, HTTPS or SOCKS5 proxy for API requests. Env: `KUBE_PROXY_URL`.", false),
 			"exec": schema.SingleNestedAttribute{
 				Optional:    true,
 				Description: "Credential plugin run to obtain credentials, as a kubeconfig's `user.exec`.",
@@ -74,8 +74,8 @@ func configSchema() schema.Schema {
 				Validators: []validator.Float64{float64validator.AtLeast(0.1)}},
 			"burst": schema.Int64Attribute{Optional: true, Description: "Client rate limiter burst. Default 100.",
 				Validators: []validator.Int64{int64validator.Between(1, 100000)}},
-			"request_timeout": str("Timeout of one API request, as a Go duration such as `30s`. Default `30s`. Bounds how long an unreachable cluster takes to fail.", false, durationValidator{}),
-			"predict_placement": schema.BoolAttribute{Optional: true, Description: "Compute `expected_pods` of k8sfleet_daemonset in every plan. Default true."},
+			"request_timeout":                 str("Timeout of one API request, as a Go duration such as `30s`. Default `30s`. Bounds how long an unreachable cluster takes to fail.", false, durationValidator{}),
+			"predict_placement":               schema.BoolAttribute{Optional: true, Description: "Compute `expected_pods` of k8sfleet_daemonset in every plan. Default true."},
 			"toleration_comparison_operators": schema.BoolAttribute{Optional: true, Description: "The cluster enables the TaintTolerationComparisonOperators feature gate, so `Lt`/`Gt` tolerations match numerically. Default false."},
 		},
 	}
