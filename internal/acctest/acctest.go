@@ -60,6 +60,8 @@ func run(m *testing.M, nodes []testcluster.Node) int {
 	fmt.Fprintf(os.Stderr, "acctest: cluster %s with %d nodes up in %s\n", name, len(nodes), time.Since(start).Round(100*time.Millisecond))
 	cluster = c
 	os.Setenv("KUBE_CONFIG_PATH", c.Kubeconfig)
+	// Examples name the provider k8sfleet/k8sfleet.
+	os.Setenv("TF_ACC_PROVIDER_NAMESPACE", "k8sfleet")
 	return m.Run()
 }
 

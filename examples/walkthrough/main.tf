@@ -1,0 +1,81 @@
+# The DaemonSet walk-through: fluentd on the six demo nodes (k8s-01..03, and
+# k8s-master-01..03 tainted node-role.kubernetes.io/master:NoSchedule).
+#   step 1: no toleration                      -> 3 pods (the workers)
+#   step 2: tolerate_masters = true            -> 6 pods
+#   step 3: label_loggers = true as well       -> 2 pods (k8s-01 and k8s-02, labeled here)
+terraform {
+  required_providers {
+    k8sfleet = {
+      source = "k8sfleet/k8sfleet"
+    }
+  }
+}
+
+provider "k8sfleet" {}
+
+variable "tolerate_masters" {
+  type    = bool
+  default = false
+}
+
+variable "label_loggers" {
+  type    = bool
+  default = false
+}
+
+resource "k8sfleet_node_label" "logger" {
+  for_each  = var.label_loggers ? toset(["k8s-01", "k8s-02"]) : toset([])
+  node_name = each.key
+  labels    = { logger = "fluentd" }
+}
+
+resource "k8sfleet_daemonset" "fluentd" {
+  metadata = {
+    name      = "fluentd-elasticsearch"
+    namespace = "kube-system"
+    labels    = { "k8s-app" = "fluentd-logging" }
+  }
+  spec = {
+    selector = { match_labels = { name = "fluentd-elasticsearch" } }
+    template = {
+      metadata = { labels = { name = "fluentd-elasticsearch" } }
+      spec = {
+        tolerations = var.tolerate_masters ? [
+          { key = "node-role.kubernetes.io/master", effect = "NoSchedule" },
+        ] : null
+        node_selector = var.label_loggers ? { logger = "fluentd" } : null
+        containers = [{
+          name  = "fluentd-elasticsearch"
+          image = "quay.io/fluentd_elasticsearch/fluentd:v2.5.2"
+          resources = {
+            limits   = { memory = "200Mi" }
+            requests = { cpu = "100m", memory = "200Mi" }
+          }
+          volume_mounts = [
+            { name = "varlog", mount_path = "/var/log" },
+            { name = "varlibdockercontainers", mount_path = "/var/lib/docker/containers", read_only = true },
+          ]
+        }]
+        termination_grace_period_seconds = 30
+        volumes = [
+          { name = "varlog", host_path = { path = "/var/log" } },
+          { name = "varlibdockercontainers", host_path = { path = "/var/lib/docker/containers" } },
+        ]
+      }
+    }
+  }
+  # The labels must be on the nodes before the DaemonSet is planned and applied.
+  depends_on = [k8sfleet_node_label.logger]
+}
+
+output "expected_pod_count" {
+  value = k8sfleet_daemonset.fluentd.expected_pod_count
+}
+
+output "expected_pods" {
+  value = k8sfleet_daemonset.fluentd.expected_pods
+}
+
+output "excluded_nodes" {
+  value = k8sfleet_daemonset.fluentd.excluded_nodes
+}

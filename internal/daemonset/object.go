@@ -1,0 +1,181 @@
+package daemonset
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	appsv1 "k8s.io/api/apps/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
+	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeschema"
+)
+
+// desired is what the configuration asks for, in the three forms the resource needs.
+type desired struct {
+	meta metadataModel
+	body []byte             // server-side apply body
+	ds   *appsv1.DaemonSet // typed, for validation and prediction
+}
+
+func (m *model) desired(ctx context.Context) (*desired, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var meta metadataModel
+	diags.Append(m.Metadata.As(ctx, &meta, objectAsOptions)...)
+	if diags.HasError() {
+		return nil, diags
+	}
+	spec, err := kubeschema.ToKube(m.Spec, specType, specOptions)
+	if err != nil {
+		diags.AddError("Cannot convert spec", err.Error())
+		return nil, diags
+	}
+	objMeta := map[string]any{"name": meta.Name.ValueString(), "namespace": meta.Namespace.ValueString()}
+	for key, v := range map[string]types.Map{"labels": meta.Labels, "annotations": meta.Annotations} {
+		if v.IsNull() {
+			continue
+		}
+		var vals map[string]string
+		diags.Append(v.ElementsAs(ctx, &vals, false)...)
+		objMeta[key] = vals
+	}
+	obj := map[string]any{"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": objMeta, "spec": spec}
+	body, err := json.Marshal(obj)
+	if err != nil {
+		diags.AddError("Cannot encode the DaemonSet", err.Error())
+		return nil, diags
+	}
+	ds := &appsv1.DaemonSet{}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(ds); err != nil {
+		diags.AddAttributeError(pathSpec, "Invalid spec", err.Error())
+		return nil, diags
+	}
+	return &desired{meta: meta, body: body, ds: ds}, diags
+}
+
+// ownedFields reads back from the live object only the fields the configuration manages:
+// those owned by our field manager, or after an import, by the managers that wrote them.
+func ownedFields(ds *appsv1.DaemonSet, manager string, imported bool) (map[string]any, error) {
+	src := ds
+	if imported {
+		src = ds.DeepCopy()
+		merged, err := mergedManager(ds)
+		if err != nil {
+			return nil, err
+		}
+		src.ManagedFields = []metav1.ManagedFieldsEntry{merged}
+		manager = merged.Manager
+	}
+	ac, err := appsv1ac.ExtractDaemonSet(src, manager)
+	if err != nil {
+		return nil, fmt.Errorf("reading the fields owned by %s: %w", manager, err)
+	}
+	raw, err := json.Marshal(ac)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{}
+	return out, json.Unmarshal(raw, &out)
+}
+
+const importManager = "k8sfleet-import"
+
+// mergedManager unites what the object's writers own, so that an import adopts what they
+// wrote and not what the server defaulted. Apply managers track only what they sent;
+// update managers (kubectl create, edit) also own defaults, so they count only when no
+// apply manager exists.
+func mergedManager(ds *appsv1.DaemonSet) (metav1.ManagedFieldsEntry, error) {
+	union := &fieldpath.Set{}
+	for _, onlyApply := range []bool{true, false} {
+		for _, e := range ds.ManagedFields {
+			if e.Subresource != "" || e.FieldsV1 == nil || (onlyApply && e.Operation != metav1.ManagedFieldsOperationApply) {
+				continue
+			}
+			s := &fieldpath.Set{}
+			if err := s.FromJSON(bytes.NewReader(e.FieldsV1.Raw)); err != nil {
+				return metav1.ManagedFieldsEntry{}, fmt.Errorf("managed fields of %s: %w", e.Manager, err)
+			}
+			union = union.Union(s)
+		}
+		if !union.Empty() {
+			break
+		}
+	}
+	raw, err := union.ToJSON()
+	if err != nil {
+		return metav1.ManagedFieldsEntry{}, err
+	}
+	return metav1.ManagedFieldsEntry{
+		Manager: importManager, Operation: metav1.ManagedFieldsOperationApply, APIVersion: "apps/v1",
+		FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: raw},
+	}, nil
+}
+
+// fromLive sets metadata, spec and status of m from the live object.
+func (m *model) fromLive(ctx context.Context, ds *appsv1.DaemonSet, imported bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	owned, err := ownedFields(ds, m.FieldManager.ValueString(), imported)
+	if err != nil {
+		diags.AddError("Cannot read the DaemonSet", err.Error())
+		return diags
+	}
+	specMap, _ := owned["spec"].(map[string]any)
+	if specMap == nil {
+		specMap = map[string]any{}
+	}
+	spec, err := kubeschema.FromKube(specMap, specType, specOptions)
+	if err != nil {
+		diags.AddError("Cannot read the DaemonSet spec", err.Error())
+		return diags
+	}
+	m.Spec = spec
+	ownedMeta, _ := owned["metadata"].(map[string]any)
+	meta := map[string]attr.Value{
+		"name":        types.StringValue(ds.Name),
+		"namespace":   types.StringValue(ds.Namespace),
+		"uid":         types.StringValue(string(ds.UID)),
+		"labels":      stringMap(ownedMeta["labels"]),
+		"annotations": stringMap(ownedMeta["annotations"]),
+	}
+	var d diag.Diagnostics
+	m.Metadata, d = types.ObjectValue(metadataAttrTypes, meta)
+	diags.Append(d...)
+	m.ID = types.StringValue(ds.Namespace + "/" + ds.Name)
+	m.Status = statusValue(ds)
+	return diags
+}
+
+func stringMap(raw any) types.Map {
+	in, ok := raw.(map[string]any)
+	if !ok {
+		return types.MapNull(types.StringType)
+	}
+	vals := make(map[string]attr.Value, len(in))
+	for k, v := range in {
+		s, _ := v.(string)
+		vals[k] = types.StringValue(s)
+	}
+	return types.MapValueMust(types.StringType, vals)
+}
+
+func statusValue(ds *appsv1.DaemonSet) types.Object {
+	s := ds.Status
+	return types.ObjectValueMust(statusAttrTypes, map[string]attr.Value{
+		"current_number_scheduled": types.Int64Value(int64(s.CurrentNumberScheduled)),
+		"desired_number_scheduled": types.Int64Value(int64(s.DesiredNumberScheduled)),
+		"number_misscheduled":      types.Int64Value(int64(s.NumberMisscheduled)),
+		"number_ready":             types.Int64Value(int64(s.NumberReady)),
+		"number_available":         types.Int64Value(int64(s.NumberAvailable)),
+		"number_unavailable":       types.Int64Value(int64(s.NumberUnavailable)),
+		"updated_number_scheduled": types.Int64Value(int64(s.UpdatedNumberScheduled)),
+		"observed_generation":      types.Int64Value(s.ObservedGeneration),
+	})
+}

@@ -1,0 +1,247 @@
+// Package daemonset is the k8sfleet_daemonset resource: an apps/v1 DaemonSet applied with
+// server-side apply, whose plans predict the pods each node gets.
+package daemonset
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	appsv1 "k8s.io/api/apps/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	k8stypes "k8s.io/apimachinery/pkg/types"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/providerdata"
+)
+
+var (
+	_ resource.ResourceWithImportState    = &Resource{}
+	_ resource.ResourceWithModifyPlan     = &Resource{}
+	_ resource.ResourceWithValidateConfig = &Resource{}
+)
+
+// Resource manages one DaemonSet.
+type Resource struct {
+	client *kube.Client
+}
+
+// NewResource is the constructor the provider registers.
+func NewResource() resource.Resource { return &Resource{} }
+
+var (
+	pathSpec     = path.Root("spec")
+	pathMetadata = path.Root("metadata")
+)
+
+// objectAsOptions reads nested objects that may hold unknown values.
+var objectAsOptions = basetypes.ObjectAsOptions{UnhandledNullAsEmpty: true, UnhandledUnknownAsEmpty: true}
+
+// Private state keys.
+const (
+	privateImported = "imported" // the object was imported and not applied by us yet
+	privateNodesRV  = "nodes_rv" // resource version of the node list the refresh predicted with
+)
+
+const defaultTimeout = 5 * time.Minute
+
+// Metadata names the resource.
+func (r *Resource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_daemonset"
+}
+
+// Schema describes the resource.
+func (r *Resource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = resourceSchema(ctx)
+}
+
+// Configure receives the provider's client.
+func (r *Resource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+// Create applies the DaemonSet, refusing to adopt one that exists, and waits for the rollout.
+func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan model
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	want, diags := plan.desired(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	api := r.client.Clientset.AppsV1().DaemonSets(want.ds.Namespace)
+	if _, err := api.Get(ctx, want.ds.Name, metav1.GetOptions{}); err == nil {
+		resp.Diagnostics.AddError("DaemonSet already exists", alreadyExists(want.ds.Namespace, want.ds.Name))
+		return
+	} else if !apierrors.IsNotFound(err) {
+		resp.Diagnostics.AddError("Cannot read the DaemonSet", kube.Explain(err, "get", "daemonsets"))
+		return
+	}
+	ds, err := r.apply(ctx, &plan, want, false)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot create the DaemonSet", kube.Explain(err, "create", "daemonsets"))
+		return
+	}
+	r.finishApply(ctx, &plan, ds, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Update applies the changed configuration and waits for the rollout.
+func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan model
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	want, diags := plan.desired(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ds, err := r.apply(ctx, &plan, want, false)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot update the DaemonSet", kube.Explain(err, "patch", "daemonsets"))
+		return
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
+	r.finishApply(ctx, &plan, ds, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// apply sends the server-side apply request (dryRun true writes nothing).
+func (r *Resource) apply(ctx context.Context, plan *model, want *desired, dryRun bool) (*appsv1.DaemonSet, error) {
+	opts := metav1.PatchOptions{FieldManager: plan.FieldManager.ValueString(), Force: boolPtr(plan.Force.ValueBool())}
+	if dryRun {
+		opts.DryRun = []string{metav1.DryRunAll}
+	}
+	tflog.Debug(ctx, "applying DaemonSet", map[string]any{"namespace": want.ds.Namespace, "name": want.ds.Name, "dry_run": dryRun})
+	return r.client.Clientset.AppsV1().DaemonSets(want.ds.Namespace).
+		Patch(ctx, want.ds.Name, k8stypes.ApplyPatchType, want.body, opts)
+}
+
+// finishApply records what the apply returned and waits for the rollout. The planned values
+// stay as planned: Terraform requires Create and Update to return exactly the plan.
+func (r *Resource) finishApply(ctx context.Context, plan *model, ds *appsv1.DaemonSet, diags *diag.Diagnostics) {
+	plan.ID = types.StringValue(ds.Namespace + "/" + ds.Name)
+	var meta metadataModel
+	diags.Append(plan.Metadata.As(ctx, &meta, objectAsOptions)...)
+	meta.UID = types.StringValue(string(ds.UID))
+	obj, d := types.ObjectValueFrom(ctx, metadataAttrTypes, meta)
+	diags.Append(d...)
+	plan.Metadata = obj
+	if plan.WaitForRollout.ValueBool() {
+		if latest, err := r.waitForRollout(ctx, ds); err != nil {
+			diags.AddError("DaemonSet rollout did not complete", err.Error())
+		} else {
+			ds = latest
+		}
+	}
+	plan.Status = statusValue(ds)
+	r.fillUnknownPrediction(plan)
+}
+
+// Read refreshes the managed fields, the status and the prediction from the cluster.
+func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state model
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ns, name, err := splitID(state.ID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid id", err.Error())
+		return
+	}
+	ds, err := r.client.Clientset.AppsV1().DaemonSets(ns).Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		tflog.Info(ctx, "DaemonSet is gone; removing it from state", map[string]any{"namespace": ns, "name": name})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the DaemonSet", kube.Explain(err, "get", "daemonsets"))
+		return
+	}
+	imported, diags := req.Private.GetKey(ctx, privateImported)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(state.fromLive(ctx, ds, len(imported) > 0)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rv := r.refreshPrediction(ctx, &state, ds, &resp.Diagnostics)
+	if rv != "" {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateNodesRV, []byte(fmt.Sprintf("%q", rv)))...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Delete removes the DaemonSet and waits until it is gone.
+func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state model
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ns, name, err := splitID(state.ID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid id", err.Error())
+		return
+	}
+	if err := r.deleteAndWait(ctx, ns, name); err != nil {
+		resp.Diagnostics.AddError("Cannot delete the DaemonSet", err.Error())
+	}
+}
+
+// ImportState takes `namespace/name`; the first refresh adopts the fields its writers own.
+func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	ns, name, err := splitID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ns+"/"+name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("field_manager"), DefaultFieldManager)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_rollout"), true)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
+}
+
+func splitID(id string) (string, string, error) {
+	parts := strings.Split(id, "/")
+	if len(parts) != 2 || parts[0] == "" || parts[1] == "" {
+		return "", "", fmt.Errorf("%q is not namespace/name, e.g. kube-system/fluentd-elasticsearch", id)
+	}
+	return parts[0], parts[1], nil
+}
+
+func alreadyExists(ns, name string) string {
+	return fmt.Sprintf("DaemonSet %s/%s already exists in the cluster. To manage it with Terraform, import it: "+
+		"terraform import k8sfleet_daemonset.<name> %s/%s (or an import block with id = %q).", ns, name, ns, name, ns+"/"+name)
+}
+
+func boolPtr(b bool) *bool { return &b }

@@ -1,0 +1,159 @@
+package daemonset
+
+import (
+	"context"
+	"reflect"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeschema"
+)
+
+// specType is the Go type the spec attribute is derived from.
+var specType = reflect.TypeOf(appsv1.DaemonSetSpec{})
+
+// specOptions leaves out what the API forbids in a pod template.
+var specOptions = kubeschema.Options{
+	Skip:             map[reflect.Type][]string{reflect.TypeOf(corev1.PodSpec{}): {"ephemeralContainers"}},
+	ObjectMetaFields: []string{"labels", "annotations"},
+}
+
+// DefaultFieldManager is the server-side apply field manager unless field_manager is set.
+const DefaultFieldManager = "k8sfleet"
+
+var statusAttrTypes = map[string]attr.Type{
+	"current_number_scheduled": types.Int64Type,
+	"desired_number_scheduled": types.Int64Type,
+	"number_misscheduled":      types.Int64Type,
+	"number_ready":             types.Int64Type,
+	"number_available":         types.Int64Type,
+	"number_unavailable":       types.Int64Type,
+	"updated_number_scheduled": types.Int64Type,
+	"observed_generation":      types.Int64Type,
+}
+
+var metadataAttrTypes = map[string]attr.Type{
+	"name":        types.StringType,
+	"namespace":   types.StringType,
+	"labels":      types.MapType{ElemType: types.StringType},
+	"annotations": types.MapType{ElemType: types.StringType},
+	"uid":         types.StringType,
+}
+
+func resourceSchema(ctx context.Context) schema.Schema {
+	statusAttrs := map[string]schema.Attribute{}
+	for name := range statusAttrTypes {
+		statusAttrs[name] = schema.Int64Attribute{Computed: true, Description: "DaemonSet status `" + name + "`."}
+	}
+	return schema.Schema{
+		Description: "Manages an apps/v1 DaemonSet with server-side apply, and predicts in every plan how many pods " +
+			"each node gets (`expected_pods`), with the DaemonSet controller's rules. Only the fields written in the " +
+			"configuration are managed: fields the server defaults or other managers own are left alone.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, Description: "`namespace/name`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"metadata": schema.SingleNestedAttribute{
+				Required:    true,
+				Description: "Object metadata.",
+				Attributes: map[string]schema.Attribute{
+					"name": schema.StringAttribute{
+						Required: true, Description: "Name of the DaemonSet, a DNS-1123 subdomain. Changing it replaces the DaemonSet.",
+						PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					},
+					"namespace": schema.StringAttribute{
+						Optional: true, Computed: true, Default: stringdefault.StaticString("default"),
+						Description:   "Namespace, default `default`. Changing it replaces the DaemonSet.",
+						PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+					},
+					"labels": schema.MapAttribute{
+						ElementType: types.StringType, Optional: true,
+						Description: "Labels of the DaemonSet object managed by this resource; others' labels are left alone.",
+						Validators:  labelValidators(),
+					},
+					"annotations": schema.MapAttribute{
+						ElementType: types.StringType, Optional: true,
+						Description: "Annotations of the DaemonSet object managed by this resource; others' annotations are left alone.",
+					},
+					"uid": schema.StringAttribute{
+						Computed: true, Description: "UID assigned by the API server.",
+						PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+					},
+				},
+			},
+			"spec": schema.SingleNestedAttribute{
+				Required: true,
+				Description: "DaemonSetSpec, every field of apps/v1 with the Kubernetes JSON names in snake_case. " +
+					"`selector` cannot change: a new selector replaces the DaemonSet.",
+				Attributes: kubeschema.ResourceAttributes(specType, specOptions),
+			},
+			"field_manager": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(DefaultFieldManager),
+				Description: "Server-side apply field manager. Default `k8sfleet`.",
+			},
+			"force": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				Description: "Take over fields that another field manager owns; otherwise such a field is a conflict error that names it and its manager.",
+			},
+			"wait_for_rollout": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				Description: "Wait after create and update until the rollout completes, as `kubectl rollout status daemonset` does.",
+			},
+			"expected_pods": schema.MapAttribute{
+				Computed: true, ElementType: types.Int64Type,
+				Description: "Every node name to the number of pods (1 or 0) the DaemonSet controller will run there, predicted at plan time.",
+			},
+			"expected_pod_count": schema.Int64Attribute{
+				Computed:    true,
+				Description: "Sum of `expected_pods`: the controller's `status.desiredNumberScheduled` after apply.",
+			},
+			"excluded_nodes": schema.MapAttribute{
+				Computed: true, ElementType: types.StringType,
+				Description: "Each node that gets no pod, with the reason: the untolerated taint, the node selector or affinity that does not match, or the pinned nodeName.",
+			},
+			"status": schema.SingleNestedAttribute{
+				Computed: true, Attributes: statusAttrs,
+				Description: "The DaemonSet's status counters as last read.",
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func labelValidators() []validator.Map { return []validator.Map{kubeattr.LabelMapValidator{}} }
+
+// model is the resource's Terraform value.
+type model struct {
+	ID               types.String   `tfsdk:"id"`
+	Metadata         types.Object   `tfsdk:"metadata"`
+	Spec             types.Object   `tfsdk:"spec"`
+	FieldManager     types.String   `tfsdk:"field_manager"`
+	Force            types.Bool     `tfsdk:"force"`
+	WaitForRollout   types.Bool     `tfsdk:"wait_for_rollout"`
+	ExpectedPods     types.Map      `tfsdk:"expected_pods"`
+	ExpectedPodCount types.Int64    `tfsdk:"expected_pod_count"`
+	ExcludedNodes    types.Map      `tfsdk:"excluded_nodes"`
+	Status           types.Object   `tfsdk:"status"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+}
+
+type metadataModel struct {
+	Name        types.String `tfsdk:"name"`
+	Namespace   types.String `tfsdk:"namespace"`
+	Labels      types.Map    `tfsdk:"labels"`
+	Annotations types.Map    `tfsdk:"annotations"`
+	UID         types.String `tfsdk:"uid"`
+}
+

@@ -1,0 +1,152 @@
+package daemonset_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	k8stypes "k8s.io/apimachinery/pkg/types"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
+)
+
+func TestMain(m *testing.M) { acctest.Main(m, testcluster.DemoNodes()) }
+
+const addr = "k8sfleet_daemonset.test"
+
+// expectPods checks the planned prediction: count and the nodes that get a pod.
+func expectPods(count int64, nodes ...string) []plancheck.PlanCheck {
+	pods := map[string]knownvalue.Check{}
+	for _, n := range testcluster.DemoNodes() {
+		pods[n.Name] = knownvalue.Int64Exact(0)
+	}
+	for _, n := range nodes {
+		pods[n] = knownvalue.Int64Exact(1)
+	}
+	return []plancheck.PlanCheck{
+		plancheck.ExpectKnownValue(addr, tfjsonpath.New("expected_pod_count"), knownvalue.Int64Exact(count)),
+		plancheck.ExpectKnownValue(addr, tfjsonpath.New("expected_pods"), knownvalue.MapExact(pods)),
+	}
+}
+
+// desiredIs checks the real DaemonSet controller's desiredNumberScheduled.
+func desiredIs(t *testing.T, namespace, name string, want int32) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		c := acctest.Cluster(t).Client
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			ds, err := c.AppsV1().DaemonSets(namespace).Get(context.Background(), name, metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			if ds.Status.ObservedGeneration >= ds.Generation && ds.Status.DesiredNumberScheduled == want {
+				return nil
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("desiredNumberScheduled = %d, want %d", ds.Status.DesiredNumberScheduled, want)
+			}
+			time.Sleep(250 * time.Millisecond)
+		}
+	}
+}
+
+func labelNodes(t *testing.T, value string, nodes ...string) {
+	t.Helper()
+	c := acctest.Cluster(t).Client
+	for _, n := range nodes {
+		patch := fmt.Sprintf(`{"metadata":{"labels":{"logger":%s}}}`, value)
+		if _, err := c.CoreV1().Nodes().Patch(context.Background(), n, k8stypes.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func checkDestroyed(t *testing.T, namespace, name string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		_, err := acctest.Cluster(t).Client.AppsV1().DaemonSets(namespace).Get(context.Background(), name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		return fmt.Errorf("DaemonSet %s/%s still exists (err %v)", namespace, name, err)
+	}
+}
+
+// TestAccDaemonSet_walkthrough is the seed story: 3 pods, a toleration makes 6, a
+// nodeSelector on two labeled nodes makes 2; the controller agrees each time.
+func TestAccDaemonSet_walkthrough(t *testing.T) {
+	acctest.Cluster(t)
+	name := acctest.RandomName("fluentd")
+	f := fluentd{name: name}
+	tolerating := f
+	tolerating.podSpec = []string{tolerateMasters}
+	selecting := f
+	selecting.podSpec = []string{tolerateMasters, `node_selector = { logger = "fluentd" }`}
+	t.Cleanup(func() { labelNodes(t, "null", "k8s-01", "k8s-02") })
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroyed(t, "kube-system", name),
+		Steps: []resource.TestStep{
+			{
+				Config:           f.hcl(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectPods(3, "k8s-01", "k8s-02", "k8s-03")},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					desiredIs(t, "kube-system", name, 3),
+					resource.TestCheckResourceAttr(addr, "excluded_nodes.k8s-master-01", "taint node-role.kubernetes.io/master:NoSchedule is not tolerated"),
+					resource.TestCheckResourceAttr(addr, "status.desired_number_scheduled", "3"),
+					resource.TestCheckResourceAttr(addr, "status.number_available", "3"),
+				),
+			},
+			{
+				Config: tolerating.hcl(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectPods(6,
+					"k8s-01", "k8s-02", "k8s-03", "k8s-master-01", "k8s-master-02", "k8s-master-03")},
+				Check: desiredIs(t, "kube-system", name, 6),
+			},
+			{
+				PreConfig:        func() { labelNodes(t, `"fluentd"`, "k8s-01", "k8s-02") },
+				Config:           selecting.hcl(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectPods(2, "k8s-01", "k8s-02")},
+				Check:            desiredIs(t, "kube-system", name, 2),
+			},
+			{
+				// After apply, the same configuration plans nothing.
+				Config:           selecting.hcl(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				ResourceName:                         addr,
+				ImportState:                          true,
+				ImportStateId:                        "kube-system/" + name,
+				ImportStateVerify:                    true,
+				ImportStateVerifyIdentifierAttribute: "id",
+				ImportStateVerifyIgnore:              []string{"timeouts"},
+			},
+		},
+	})
+}
+
+type terraformState = terraform.State
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+func waitGone(t *testing.T, namespace, name string) {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		_, err := acctest.Cluster(t).Client.AppsV1().DaemonSets(namespace).Get(context.Background(), name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("DaemonSet %s/%s not gone", namespace, name)
+}
