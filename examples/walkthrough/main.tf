@@ -79,3 +79,12 @@ output "expected_pods" {
 output "excluded_nodes" {
   value = k8sfleet_daemonset.fluentd.excluded_nodes
 }
+
+data "k8sfleet_nodes" "all" {}
+
+output "nodes" {
+  description = "Each node with its taints."
+  value = {
+    for n in data.k8sfleet_nodes.all.nodes : n.name => join(", ", [for t in n.taints : "${t.key}:${t.effect}"])
+  }
+}
