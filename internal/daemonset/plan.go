@@ -44,7 +44,7 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 	plan.Status = types.ObjectUnknown(statusAttrTypes)
 	defer func() { resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...) }()
 
-	if !r.client.Configured() || !req.Plan.Raw.IsFullyKnown() {
+	if !r.client.Configured() || !req.Config.Raw.IsFullyKnown() {
 		setPredictionUnknown(&plan)
 		if !r.client.Options.PredictPlacement {
 			setPredictionNull(&plan)

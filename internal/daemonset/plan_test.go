@@ -1,0 +1,160 @@
+package daemonset
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeschema"
+)
+
+func demoNodes(n int) []runtime.Object {
+	var out []runtime.Object
+	for i := 1; i <= n; i++ {
+		out = append(out, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("k8s-%02d", i)}})
+	}
+	for i := 1; i <= 3; i++ {
+		out = append(out, &corev1.Node{
+			ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("k8s-master-%02d", i)},
+			Spec: corev1.NodeSpec{Taints: []corev1.Taint{{Key: "node-role.kubernetes.io/master", Effect: corev1.TaintEffectNoSchedule}}},
+		})
+	}
+	return out
+}
+
+func planFor(t *testing.T, s tfsdk.Plan, tolerate, asConfig bool) tfsdk.Plan {
+	t.Helper()
+	ctx := context.Background()
+	labels := map[string]string{"name": "fluentd"}
+	spec := appsv1.DaemonSetSpec{
+		Selector: &metav1.LabelSelector{MatchLabels: labels},
+		Template: corev1.PodTemplateSpec{
+			ObjectMeta: metav1.ObjectMeta{Labels: labels},
+			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "fluentd", Image: "fluentd:v2.5.2"}}},
+		},
+	}
+	if tolerate {
+		spec.Template.Spec.Tolerations = []corev1.Toleration{{Key: "node-role.kubernetes.io/master", Effect: corev1.TaintEffectNoSchedule}}
+	}
+	raw, _ := json.Marshal(spec)
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	specObj, err := kubeschema.FromKube(m, specType, specOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta := types.ObjectValueMust(metadataAttrTypes, map[string]attr.Value{
+		"name": types.StringValue("fluentd"), "namespace": types.StringValue("kube-system"),
+		"labels": types.MapNull(types.StringType), "annotations": types.MapNull(types.StringType), "uid": types.StringUnknown(),
+	})
+	tt := map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType}
+	mod := model{
+		ID: types.StringUnknown(), Metadata: meta, Spec: specObj,
+		FieldManager: types.StringValue(DefaultFieldManager), Force: types.BoolValue(false), WaitForRollout: types.BoolValue(true),
+		ExpectedPods: types.MapUnknown(types.Int64Type), ExpectedPodCount: types.Int64Unknown(), ExcludedNodes: types.MapUnknown(types.StringType),
+		Status: types.ObjectUnknown(statusAttrTypes), Timeouts: timeouts.Value{Object: types.ObjectNull(tt)},
+	}
+	if asConfig {
+		mod.ID, mod.ExpectedPodCount, mod.Status = types.StringNull(), types.Int64Null(), types.ObjectNull(statusAttrTypes)
+		mod.ExpectedPods, mod.ExcludedNodes = types.MapNull(types.Int64Type), types.MapNull(types.StringType)
+		mod.Metadata = types.ObjectValueMust(metadataAttrTypes, map[string]attr.Value{
+			"name": types.StringValue("fluentd"), "namespace": types.StringValue("kube-system"),
+			"labels": types.MapNull(types.StringType), "annotations": types.MapNull(types.StringType), "uid": types.StringNull(),
+		})
+	}
+	if diags := s.Set(ctx, &mod); diags.HasError() {
+		t.Fatal(diags)
+	}
+	return s
+}
+
+// TestModifyPlan_warning checks the plan's placement warning, which acceptance tests cannot see.
+func TestModifyPlan_warning(t *testing.T) {
+	ctx := context.Background()
+	sch := resourceSchema(ctx)
+	for _, tc := range []struct {
+		tolerate bool
+		count    int64
+		summary  string
+	}{
+		{false, 3, "kube-system/fluentd: 3 pods: k8s-01, k8s-02, k8s-03; excluded: k8s-master-01 (taint node-role.kubernetes.io/master:NoSchedule is not tolerated)"},
+		{true, 6, "kube-system/fluentd: 6 pods: k8s-01, k8s-02, k8s-03, k8s-master-01, k8s-master-02, k8s-master-03"},
+	} {
+		client := kube.FromClientset(fake.NewClientset(demoNodes(3)...), kube.Options{PredictPlacement: true})
+		r := &Resource{client: client}
+		plan := planFor(t, emptyPlan(ctx), tc.tolerate, false)
+		config := planFor(t, emptyPlan(ctx), tc.tolerate, true)
+		req := resource.ModifyPlanRequest{
+			Plan:   plan,
+			State:  tfsdk.State{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), nil)},
+			Config: tfsdk.Config{Schema: sch, Raw: config.Raw},
+		}
+		resp := &resource.ModifyPlanResponse{Plan: plan}
+		r.ModifyPlan(ctx, req, resp)
+		if resp.Diagnostics.HasError() {
+			t.Fatal(resp.Diagnostics)
+		}
+		warnings := resp.Diagnostics.Warnings()
+		if len(warnings) != 1 || warnings[0].Summary() != "DaemonSet kube-system/fluentd placement" ||
+			!strings.HasPrefix(warnings[0].Detail(), tc.summary) {
+			t.Fatalf("warnings %v, want one with detail starting %q", warnings, tc.summary)
+		}
+		var got model
+		resp.Plan.Get(ctx, &got)
+		if got.ExpectedPodCount.ValueInt64() != tc.count {
+			t.Fatalf("expected_pod_count %v, want %d", got.ExpectedPodCount, tc.count)
+		}
+	}
+}
+
+// TestModifyPlan_summaryTruncated: large fleets list 20 names, then "and N more".
+func TestModifyPlan_summaryTruncated(t *testing.T) {
+	ctx := context.Background()
+	sch := resourceSchema(ctx)
+	client := kube.FromClientset(fake.NewClientset(demoNodes(50)...), kube.Options{PredictPlacement: true})
+	r := &Resource{client: client}
+	plan := planFor(t, emptyPlan(ctx), false, false)
+	config := planFor(t, emptyPlan(ctx), false, true)
+	resp := &resource.ModifyPlanResponse{Plan: plan}
+	r.ModifyPlan(ctx, resource.ModifyPlanRequest{Plan: plan, State: tfsdk.State{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), nil)}, Config: tfsdk.Config{Schema: sch, Raw: config.Raw}}, resp)
+	w := resp.Diagnostics.Warnings()
+	if len(w) != 1 || !strings.Contains(w[0].Detail(), "50 pods: k8s-01,") || !strings.Contains(w[0].Detail(), "and 30 more") {
+		t.Fatalf("warnings %v", w)
+	}
+}
+
+// TestModifyPlan_unconfigured: an unknown provider configuration plans unknown values.
+func TestModifyPlan_unconfigured(t *testing.T) {
+	ctx := context.Background()
+	sch := resourceSchema(ctx)
+	r := &Resource{client: kube.Unconfigured(kube.Options{PredictPlacement: true})}
+	plan := planFor(t, emptyPlan(ctx), false, false)
+	config := planFor(t, emptyPlan(ctx), false, true)
+	resp := &resource.ModifyPlanResponse{Plan: plan}
+	r.ModifyPlan(ctx, resource.ModifyPlanRequest{Plan: plan, State: tfsdk.State{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), nil)}, Config: tfsdk.Config{Schema: sch, Raw: config.Raw}}, resp)
+	var got model
+	resp.Plan.Get(ctx, &got)
+	if resp.Diagnostics.HasError() || !got.ExpectedPods.IsUnknown() || !got.ExpectedPodCount.IsUnknown() {
+		t.Fatalf("diags %v expected_pods %v", resp.Diagnostics, got.ExpectedPods)
+	}
+}
+
+func emptyPlan(ctx context.Context) tfsdk.Plan {
+	sch := resourceSchema(ctx)
+	return tfsdk.Plan{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), nil)}
+}
