@@ -20,7 +20,7 @@ import (
 // desired is what the configuration asks for, in the three forms the resource needs.
 type desired struct {
 	meta metadataModel
-	body []byte             // server-side apply body
+	body []byte            // server-side apply body
 	ds   *appsv1.DaemonSet // typed, for validation and prediction
 }
 

@@ -31,7 +31,7 @@ func demoNodes(n int) []runtime.Object {
 	for i := 1; i <= 3; i++ {
 		out = append(out, &corev1.Node{
 			ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("k8s-master-%02d", i)},
-			Spec: corev1.NodeSpec{Taints: []corev1.Taint{{Key: "node-role.kubernetes.io/master", Effect: corev1.TaintEffectNoSchedule}}},
+			Spec:       corev1.NodeSpec{Taints: []corev1.Taint{{Key: "node-role.kubernetes.io/master", Effect: corev1.TaintEffectNoSchedule}}},
 		})
 	}
 	return out

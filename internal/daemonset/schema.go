@@ -156,4 +156,3 @@ type metadataModel struct {
 	Annotations types.Map    `tfsdk:"annotations"`
 	UID         types.String `tfsdk:"uid"`
 }
-

@@ -49,7 +49,9 @@ var (
 // problems lists every rule the desired object breaks.
 func problems(want *desired) []problem {
 	var out []problem
-	add := func(p path.Path, format string, args ...any) { out = append(out, problem{p, fmt.Sprintf(format, args...)}) }
+	add := func(p path.Path, format string, args ...any) {
+		out = append(out, problem{p, fmt.Sprintf(format, args...)})
+	}
 	ds := want.ds
 	if errs := validation.IsDNS1123Subdomain(ds.Name); len(errs) > 0 {
 		add(pathMetadata.AtName("name"), "%q is not a valid name: %s", ds.Name, strings.Join(errs, "; "))
