@@ -43,15 +43,16 @@ func TestAccNodes_labelSelector(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
+			// An invalid selector fails validation; it comes first so the destroy runs a valid config.
+			Config:      `data "k8sfleet_nodes" "bad" { label_selector = "a in (" }`,
+			ExpectError: regexpMust(`Invalid label selector`),
+		}, {
 			Config: `data "k8sfleet_nodes" "masters" { label_selector = "node-role.kubernetes.io/master,!gpu" }`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.k8sfleet_nodes.masters", tfjsonpath.New("names"), knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.StringExact("k8s-master-01"), knownvalue.StringExact("k8s-master-02"), knownvalue.StringExact("k8s-master-03"),
 				})),
 			},
-		}, {
-			Config:      `data "k8sfleet_nodes" "bad" { label_selector = "a in (" }`,
-			ExpectError: regexpMust(`Invalid label selector`),
 		}},
 	})
 }
