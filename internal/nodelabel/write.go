@@ -1,0 +1,156 @@
+package nodelabel
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+)
+
+// writer changes one resource's labels on nodes with server-side apply.
+type writer struct {
+	client *kube.Client
+	// manager owns the labels; oldManager owned them before field_manager changed.
+	manager, oldManager string
+	force               bool
+	// want are the labels to set; prior are the values the resource set before, which
+	// adopted labels must still have for destroy to remove them.
+	want, prior map[string]string
+	adopted     nodeops.Ownership
+}
+
+func (w *writer) ours() []string {
+	if w.oldManager == "" || w.oldManager == w.manager {
+		return []string{w.manager}
+	}
+	return []string{w.manager, w.oldManager}
+}
+
+// precheck lists the conflicts that stop a write unless force: labels another manager owns
+// with a different value, which this resource neither owns nor adopted.
+func (w *writer) precheck(node *corev1.Node) []string {
+	if w.force {
+		return nil
+	}
+	var out []string
+	for _, c := range nodeops.LabelConflicts(node, w.want, w.ours(), w.adopted[node.Name]) {
+		out = append(out, nodeops.LabelConflictText(node.Name, c))
+	}
+	return out
+}
+
+// set applies the wanted labels on one node and returns the labels adopted there.
+func (w *writer) set(ctx context.Context, name string, fresh *corev1.Node) ([]string, error) {
+	var adopted []string
+	err := nodeops.Retry(ctx, w.client.Clientset, name, fresh, func(node *corev1.Node) error {
+		if conflicts := w.precheck(node); len(conflicts) > 0 {
+			return &nodeops.ConflictError{Details: conflicts}
+		}
+		adopted = w.adoptedAfter(node)
+		// Conflicts left at this point are with our previous manager or on adopted labels:
+		// they are ours to take.
+		force := w.force || len(nodeops.LabelConflicts(node, w.want, []string{w.manager}, nil)) > 0
+		node, err := w.apply(ctx, node, w.manager, w.want, force)
+		if err != nil {
+			return err
+		}
+		return w.finish(ctx, node, adopted)
+	})
+	return adopted, err
+}
+
+// clear releases every label of the resource on one node.
+func (w *writer) clear(ctx context.Context, name string, fresh *corev1.Node) error {
+	return nodeops.Retry(ctx, w.client.Clientset, name, fresh, func(node *corev1.Node) error {
+		node, err := w.apply(ctx, node, w.manager, nil, false)
+		if err != nil {
+			return err
+		}
+		return w.finish(ctx, node, nil)
+	})
+}
+
+// adoptedAfter is what the resource has adopted on the node once the write is done: adopted
+// labels it still sets, and with force every wanted label that another manager owns.
+func (w *writer) adoptedAfter(node *corev1.Node) []string {
+	var out []string
+	for _, k := range w.adopted[node.Name] {
+		if _, ok := w.want[k]; ok {
+			out = append(out, k)
+		}
+	}
+	if w.force {
+		out = append(out, nodeops.ForeignLabels(node, w.want, w.ours())...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// finish releases the labels of the previous manager and removes adopted labels the
+// resource no longer sets.
+func (w *writer) finish(ctx context.Context, node *corev1.Node, keep []string) error {
+	var err error
+	if w.oldManager != "" && w.oldManager != w.manager {
+		if node, err = w.apply(ctx, node, w.oldManager, nil, false); err != nil {
+			return err
+		}
+	}
+	var drop []string
+	for _, k := range w.adopted[node.Name] {
+		live, ok := node.Labels[k]
+		if ok && !slices.Contains(keep, k) && live == w.prior[k] {
+			drop = append(drop, k)
+		}
+	}
+	if len(drop) > 0 {
+		if node, err = w.removeLabels(ctx, node, drop); err != nil {
+			return err
+		}
+	}
+	w.client.Nodes.Remember(node)
+	return nil
+}
+
+// apply makes manager own exactly labels on the node, unless it already does. The
+// resourceVersion precondition keeps a deleted node from being created again by the apply,
+// and makes the conflict check that preceded it exact.
+func (w *writer) apply(ctx context.Context, node *corev1.Node, manager string, labels map[string]string, force bool) (*corev1.Node, error) {
+	owned, err := corev1ac.ExtractNode(node, manager)
+	if err != nil {
+		return nil, err
+	}
+	if maps.Equal(owned.Labels, labels) || (len(owned.Labels) == 0 && len(labels) == 0) {
+		return node, nil
+	}
+	ac := corev1ac.Node(node.Name).WithResourceVersion(node.ResourceVersion)
+	if len(labels) > 0 {
+		ac.WithLabels(labels)
+	}
+	updated, err := w.client.Clientset.CoreV1().Nodes().Apply(ctx, ac, metav1.ApplyOptions{FieldManager: manager, Force: force})
+	if err != nil {
+		return nil, nodeops.FieldConflictError(node.Name, err)
+	}
+	return updated, nil
+}
+
+// removeLabels deletes labels that other managers still co-own, with a merge patch that
+// carries the resourceVersion as a precondition.
+func (w *writer) removeLabels(ctx context.Context, node *corev1.Node, keys []string) (*corev1.Node, error) {
+	labels := map[string]any{}
+	for _, k := range keys {
+		labels[k] = nil
+	}
+	patch, err := json.Marshal(map[string]any{"metadata": map[string]any{"resourceVersion": node.ResourceVersion, "labels": labels}})
+	if err != nil {
+		return nil, err
+	}
+	return w.client.Clientset.CoreV1().Nodes().Patch(ctx, node.Name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: w.manager})
+}

@@ -1,0 +1,136 @@
+package nodeops
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
+)
+
+// The error and warning text of node_label and node_taint, in one place.
+
+// ErrNodeGone says a node was deleted while we wrote to it.
+var ErrNodeGone = errors.New("the node no longer exists")
+
+// ConflictError is a label or taint that another owner holds; force takes it over.
+type ConflictError struct {
+	Details []string
+}
+
+func (e *ConflictError) Error() string { return strings.Join(e.Details, "; ") }
+
+// LabelConflictText says who owns a label and what to do.
+func LabelConflictText(node string, c LabelConflict) string {
+	return fmt.Sprintf("label %s on node %s is owned by field manager %s with value %q (this resource sets %q); "+
+		"set force = true to take it over, or remove it from labels", c.Key, node, c.Manager, c.Live, c.Value)
+}
+
+// TaintConflictText says that a taint with the same key and effect was set by someone else.
+func TaintConflictText(node string, t corev1.Taint) string {
+	return fmt.Sprintf("taint %s on node %s was not set by this resource (a taint is identified by key and effect); "+
+		"set force = true to adopt it, or import it; an adopted taint is removed on destroy", kubeattr.TaintString(t), node)
+}
+
+// MissingNodesText names nodes that do not exist; nothing was written.
+func MissingNodesText(names []string) string {
+	return fmt.Sprintf("%s %s not exist, so nothing was changed; check node_name or the cluster, "+
+		"or plan again to resolve label_selector against the nodes that exist now", plural(len(names), "node", "nodes")+" "+
+		limitList(names, 20), doOrDoes(len(names)))
+}
+
+// MissingNodeWarning is the plan-time warning for a single node that is already gone.
+func MissingNodeWarning(name string) string {
+	return fmt.Sprintf("node %s does not exist in the cluster now; the apply will fail before writing anything "+
+		"unless the node is created first", name)
+}
+
+// NodeFailuresText summarises per-node failures after retries.
+func NodeFailuresText(action string, total int, failures map[string]error) string {
+	names := make([]string, 0, len(failures))
+	for n := range failures {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s failed on %d of %d nodes (%s):", action, len(failures), total, limitList(names, 20))
+	for i, n := range names {
+		if i == 10 {
+			fmt.Fprintf(&b, "\n- and %d more", len(names)-10)
+			break
+		}
+		fmt.Fprintf(&b, "\n- %s: %s", n, explainNodeError(failures[n]))
+	}
+	return b.String()
+}
+
+func explainNodeError(err error) string {
+	var conflict *ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		return conflict.Error()
+	case errors.Is(err, ErrNodeGone):
+		return err.Error()
+	default:
+		return kube.Explain(err, "update", "nodes")
+	}
+}
+
+// RolledBackText explains what a failed create did to the nodes it had already changed.
+func RolledBackText(rolledBack int, leftovers []string) string {
+	if len(leftovers) == 0 {
+		return fmt.Sprintf("Nothing was created: the changes already made on %d %s were undone, so the nodes are as before "+
+			"and the next apply starts again from scratch.", rolledBack, plural(rolledBack, "node", "nodes"))
+	}
+	return fmt.Sprintf("The changes on %s could not be undone; the resource is saved as tainted with those nodes, "+
+		"so the next apply removes and re-adds its labels or taints there.", limitList(leftovers, 20))
+}
+
+// KubeletLabelText explains why a label cannot be managed.
+func KubeletLabelText(key string) string {
+	return fmt.Sprintf("label %s is set by the kubelet from the machine it runs on and reset on every kubelet start, "+
+		"so a value set here would be overwritten and show as drift forever; select on it instead of setting it", key)
+}
+
+// ConditionTaintText explains why a taint cannot be managed.
+func ConditionTaintText(key string) string {
+	return fmt.Sprintf("taint %s is written and removed by the node lifecycle controller and the TaintNodesByCondition "+
+		"admission plugin from the node's conditions (or spec.unschedulable), so a value set here would flap as drift forever; "+
+		"tolerate it instead (node.kubernetes.io/out-of-service is allowed)", key)
+}
+
+// SelectorOverlapText rejects a selector that reads a label the resource sets.
+func SelectorOverlapText(keys []string) string {
+	return fmt.Sprintf("label_selector uses %s, which this resource also sets; the selection would depend on the "+
+		"resource's own writes and chase its tail. Select on labels that other tools set", strings.Join(keys, ", "))
+}
+
+// ForeignImportText says an imported item is on none of the nodes.
+func ForeignImportText(item string, target Target) string {
+	return fmt.Sprintf("%s is not on %s, so there is nothing to import; import only what the nodes have", item, target)
+}
+
+func limitList(items []string, limit int) string {
+	if len(items) <= limit {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:limit], ", ") + fmt.Sprintf(" and %d more", len(items)-limit)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func doOrDoes(n int) string {
+	if n == 1 {
+		return "does"
+	}
+	return "do"
+}

@@ -1,0 +1,102 @@
+package nodeops
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
+)
+
+// manyNodes is where listing pods node by node costs more than one list of all pods.
+const manyNodes = 20
+
+// RecordAndWarn records a resource's planned node edits, so that a DaemonSet planned later
+// in this provider process predicts with them, and warns when the edits change where
+// DaemonSets run or evict running pods. Nothing is said when nothing changes.
+func RecordAndWarn(ctx context.Context, c *kube.Client, owner, subject string, live []*corev1.Node, edits map[string]kube.NodeEdit, diags *diag.Diagnostics) {
+	c.Nodes.RecordPlanned(owner, edits)
+	before, after := Changed(live, edits)
+	tflog.Debug(ctx, "recorded planned node edits", map[string]any{"owner": owner, "nodes": len(edits), "changed": len(after)})
+	if len(after) == 0 || !c.Options.PredictPlacement {
+		return
+	}
+	dss, err := DaemonSets(ctx, c)
+	if err != nil {
+		diags.AddWarning("Cannot tell which DaemonSets this changes", kube.Explain(err, "list", "daemonsets"))
+		return
+	}
+	pods := ListPodsOn(c)
+	if len(after) > manyNodes {
+		pods = allPods(c)
+	}
+	impact, err := ComputeImpact(ctx, dss, before, after, placement.Options{ComparisonOperators: c.Options.ComparisonOperators}, pods)
+	if err != nil {
+		diags.AddWarning("Cannot count the pods a NoExecute taint evicts", kube.Explain(err, "list", "pods"))
+	}
+	if !impact.Empty() {
+		diags.AddWarning("Pods start or stop", impact.Warning(subject))
+	}
+}
+
+// allPods lists every pod once and hands them out by node.
+func allPods(c *kube.Client) PodLister {
+	var byNode map[string][]corev1.Pod
+	return func(ctx context.Context, node string) ([]corev1.Pod, error) {
+		if byNode == nil {
+			pods, err := ListPodsOn(c)(ctx, "")
+			if err != nil {
+				return nil, err
+			}
+			byNode = map[string][]corev1.Pod{}
+			for _, p := range pods {
+				byNode[p.Spec.NodeName] = append(byNode[p.Spec.NodeName], p)
+			}
+		}
+		return byNode[node], nil
+	}
+}
+
+// Subject names a resource and its nodes in warnings: "k8sfleet_node_label on node k8s-01".
+func Subject(typeName string, t Target, nodes int) string {
+	if t.IsFleet() {
+		return typeName + " on " + strconv.Itoa(nodes) + " " + plural(nodes, "node", "nodes") + " matching " + t.Selector
+	}
+	return typeName + " on node " + t.NodeName
+}
+
+// GeneratedManager derives a field manager from the target and the labels. It is computed
+// from the configuration, not drawn at random, because Terraform plans a resource again
+// while applying it and the two plans must agree; resources on different nodes, or with
+// different labels on one node, get different managers.
+func GeneratedManager(kind string, t Target, labels map[string]string) string {
+	var b strings.Builder
+	b.WriteString(t.String())
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		b.WriteString("\n" + k + "=" + labels[k])
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return FieldManagerPrefix + "-" + kind + "-" + hex.EncodeToString(sum[:])[:10]
+}
+
+// ByName indexes nodes by name.
+func ByName(nodes []*corev1.Node) map[string]*corev1.Node {
+	out := make(map[string]*corev1.Node, len(nodes))
+	for _, n := range nodes {
+		out[n.Name] = n
+	}
+	return out
+}

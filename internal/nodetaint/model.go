@@ -1,0 +1,123 @@
+package nodetaint
+
+import (
+	"context"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+)
+
+type model struct {
+	ID            types.String   `tfsdk:"id"`
+	NodeName      types.String   `tfsdk:"node_name"`
+	LabelSelector types.String   `tfsdk:"label_selector"`
+	Taints        types.Set      `tfsdk:"taints"`
+	Force         types.Bool     `tfsdk:"force"`
+	Nodes         types.List     `tfsdk:"nodes"`
+	Timeouts      timeouts.Value `tfsdk:"timeouts"`
+}
+
+type taintModel struct {
+	Key    types.String `tfsdk:"key"`
+	Value  types.String `tfsdk:"value"`
+	Effect types.String `tfsdk:"effect"`
+}
+
+func (m *model) target() (nodeops.Target, bool) { return nodeops.TargetOf(m.NodeName, m.LabelSelector) }
+
+// taints returns the taints; ok is false while the set or a part of it is unknown.
+func (m *model) taints(ctx context.Context) ([]corev1.Taint, bool, diag.Diagnostics) {
+	if m.Taints.IsUnknown() || m.Taints.IsNull() {
+		return nil, false, nil
+	}
+	var elems []taintModel
+	diags := m.Taints.ElementsAs(ctx, &elems, false)
+	if diags.HasError() {
+		return nil, false, diags
+	}
+	out := make([]corev1.Taint, 0, len(elems))
+	for _, e := range elems {
+		if e.Key.IsUnknown() || e.Value.IsUnknown() || e.Effect.IsUnknown() {
+			return nil, false, diags
+		}
+		out = append(out, corev1.Taint{Key: e.Key.ValueString(), Value: e.Value.ValueString(), Effect: corev1.TaintEffect(e.Effect.ValueString())})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ToString() < out[j].ToString() })
+	return out, true, diags
+}
+
+// ids returns the identities in the set, known ones only.
+func (m *model) ids() []string {
+	var out []string
+	for _, elem := range m.Taints.Elements() {
+		obj, ok := elem.(types.Object)
+		if !ok {
+			continue
+		}
+		key, _ := obj.Attributes()["key"].(types.String)
+		effect, _ := obj.Attributes()["effect"].(types.String)
+		if !key.IsUnknown() && !effect.IsUnknown() {
+			out = append(out, nodeops.TaintID{Key: key.ValueString(), Effect: corev1.TaintEffect(effect.ValueString())}.String())
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (m *model) setTaints(ts []corev1.Taint) diag.Diagnostics {
+	var diags diag.Diagnostics
+	vals := make([]attr.Value, 0, len(ts))
+	for _, t := range ts {
+		v, d := kubeattr.TaintValue(t)
+		diags.Append(d...)
+		vals = append(vals, v)
+	}
+	set, d := types.SetValue(kubeattr.TaintObjectType, vals)
+	diags.Append(d...)
+	m.Taints = set
+	return diags
+}
+
+func (m *model) nodes(ctx context.Context) ([]string, diag.Diagnostics) {
+	if m.Nodes.IsUnknown() || m.Nodes.IsNull() {
+		return nil, nil
+	}
+	var out []string
+	diags := m.Nodes.ElementsAs(ctx, &out, false)
+	return out, diags
+}
+
+func (m *model) setNodes(ctx context.Context, names []string) diag.Diagnostics {
+	if names == nil {
+		names = []string{}
+	}
+	var diags diag.Diagnostics
+	m.Nodes, diags = types.ListValueFrom(ctx, types.StringType, names)
+	return diags
+}
+
+// byID maps identities to values.
+func byID(ts []corev1.Taint) map[nodeops.TaintID]string {
+	out := make(map[nodeops.TaintID]string, len(ts))
+	for _, t := range ts {
+		out[nodeops.IDOf(t)] = t.Value
+	}
+	return out
+}
+
+// fromIDs turns an identity map back into sorted taints.
+func fromIDs(m map[nodeops.TaintID]string) []corev1.Taint {
+	out := make([]corev1.Taint, 0, len(m))
+	for id, v := range m {
+		out = append(out, corev1.Taint{Key: id.Key, Effect: id.Effect, Value: v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ToString() < out[j].ToString() })
+	return out
+}
