@@ -184,4 +184,3 @@ func Lookup(ctx context.Context, c kubernetes.Interface, cached map[string]*core
 	}
 	return out, nil
 }
-

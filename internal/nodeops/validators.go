@@ -43,7 +43,9 @@ func (NodeLabelsValidator) Description(context.Context) string {
 }
 
 // MarkdownDescription says the rule.
-func (v NodeLabelsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v NodeLabelsValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 // ValidateMap checks each key.
 func (NodeLabelsValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
@@ -93,7 +95,9 @@ func (TaintValueValidator) Description(context.Context) string {
 }
 
 // MarkdownDescription says the rule.
-func (v TaintValueValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v TaintValueValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 // ValidateString checks the value.
 func (v TaintValueValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
@@ -115,7 +119,9 @@ func (UniqueTaintsValidator) Description(context.Context) string {
 }
 
 // MarkdownDescription says the rule.
-func (v UniqueTaintsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v UniqueTaintsValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 // ValidateSet checks the pairs.
 func (v UniqueTaintsValidator) ValidateSet(ctx context.Context, req validator.SetRequest, resp *validator.SetResponse) {
@@ -154,7 +160,9 @@ func (FieldManagerValidator) Description(context.Context) string {
 }
 
 // MarkdownDescription says the rule.
-func (v FieldManagerValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v FieldManagerValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 // ValidateString checks the name.
 func (v FieldManagerValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
