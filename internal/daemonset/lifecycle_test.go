@@ -2,6 +2,7 @@ package daemonset_test
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
 	"testing"
 
@@ -10,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	k8stypes "k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
@@ -24,6 +24,8 @@ func TestAccDaemonSet_driftAndDisappears(t *testing.T) {
 	c := acctest.Cluster(t).Client
 	name := acctest.RandomName("drift")
 	f := fluentd{name: name, namespace: "default", podSpec: []string{tolerateMasters}}
+	forced := f
+	forced.resourceExtra = []string{"force = true"}
 	ctx := context.Background()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -39,7 +41,12 @@ func TestAccDaemonSet_driftAndDisappears(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: f.hcl(),
+				// The field now belongs to other-tool: the dry run at plan names it.
+				Config:      f.hcl(),
+				ExpectError: regexp.MustCompile(`(?s)image is owned\s+by field manager other-tool;.*force = true`),
+			},
+			{
+				Config: forced.hcl(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
@@ -61,7 +68,7 @@ func TestAccDaemonSet_driftAndDisappears(t *testing.T) {
 					}
 					waitGone(t, "default", name)
 				},
-				Config: f.hcl(),
+				Config: forced.hcl(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				}},
@@ -71,26 +78,33 @@ func TestAccDaemonSet_driftAndDisappears(t *testing.T) {
 	})
 }
 
-// TestAccDaemonSet_importKubectlCreated: a DaemonSet created by a plain client (as
-// kubectl create does) is imported; the matching configuration then plans no change.
-func TestAccDaemonSet_importKubectlCreated(t *testing.T) {
+// TestAccDaemonSet_import: a DaemonSet written by kubectl (server-side apply, or client-side
+// apply with its last-applied annotation) is imported; the matching configuration then plans
+// no change.
+func TestAccDaemonSet_import(t *testing.T) {
 	c := acctest.Cluster(t).Client
-	name := acctest.RandomName("imported")
-	labels := map[string]string{"name": name}
-	ds := &appsv1.DaemonSet{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "default"},
-		Spec: appsv1.DaemonSetSpec{
-			Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "agent", Image: "agent:v1"}}},
-			},
-		},
-	}
-	if _, err := c.AppsV1().DaemonSets("default").Create(context.Background(), ds, metav1.CreateOptions{FieldManager: "kubectl-create"}); err != nil {
-		t.Fatal(err)
-	}
-	config := `
+	for _, how := range []string{"server-side", "client-side"} {
+		t.Run(how, func(t *testing.T) {
+			name := acctest.RandomName("imported")
+			manifest := `{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"` + name + `","namespace":"default"},` +
+				`"spec":{"selector":{"matchLabels":{"name":"` + name + `"}},"template":{"metadata":{"labels":{"name":"` + name + `"}},` +
+				`"spec":{"containers":[{"name":"agent","image":"agent:v1"}]}}}}`
+			ctx := context.Background()
+			var err error
+			if how == "server-side" {
+				_, err = c.AppsV1().DaemonSets("default").Patch(ctx, name, k8stypes.ApplyPatchType, []byte(manifest), metav1.PatchOptions{FieldManager: "kubectl"})
+			} else {
+				ds := &appsv1.DaemonSet{}
+				if err := json.Unmarshal([]byte(manifest), ds); err != nil {
+					t.Fatal(err)
+				}
+				ds.Annotations = map[string]string{"kubectl.kubernetes.io/last-applied-configuration": manifest}
+				_, err = c.AppsV1().DaemonSets("default").Create(ctx, ds, metav1.CreateOptions{FieldManager: "kubectl-client-side-apply"})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			config := `
 resource "k8sfleet_daemonset" "test" {
   metadata = { name = "` + name + `" }
   spec = {
@@ -106,17 +120,19 @@ import {
   id = "default/` + name + `"
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             checkDestroyed(t, "default", name),
-		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
-				plancheck.ExpectKnownValue(addr, tfjsonpath.New("expected_pod_count"), knownvalue.Int64Exact(3)),
-			}},
-		}},
-	})
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				CheckDestroy:             checkDestroyed(t, "default", name),
+				Steps: []resource.TestStep{{
+					Config: config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("expected_pod_count"), knownvalue.Int64Exact(3)),
+					}},
+				}},
+			})
+		})
+	}
 }
 
 // TestAccDaemonSet_replaceOnSelectorChange: spec.selector is immutable.

@@ -36,6 +36,9 @@ func (m *model) desired(ctx context.Context) (*desired, diag.Diagnostics) {
 		diags.AddError("Cannot convert spec", err.Error())
 		return nil, diags
 	}
+	if meta.Namespace.IsNull() {
+		meta.Namespace = types.StringValue("default") // the configuration before the default is applied
+	}
 	objMeta := map[string]any{"name": meta.Name.ValueString(), "namespace": meta.Namespace.ValueString()}
 	for key, v := range map[string]types.Map{"labels": meta.Labels, "annotations": meta.Annotations} {
 		if v.IsNull() {
@@ -62,10 +65,19 @@ func (m *model) desired(ctx context.Context) (*desired, diag.Diagnostics) {
 }
 
 // ownedFields reads back from the live object only the fields the configuration manages:
-// those owned by our field manager, or after an import, by the managers that wrote them.
+// those owned by our field manager; after an import, what its writers sent: the fields of
+// server-side apply managers, else kubectl's last-applied configuration, else the fields of
+// every update manager (these include server defaults, which then leave the state at the
+// first apply without changing the object).
 func ownedFields(ds *appsv1.DaemonSet, manager string, imported bool) (map[string]any, error) {
 	src := ds
 	if imported {
+		if !hasApplyManager(ds) {
+			if last, ok := ds.Annotations[lastAppliedAnnotation]; ok {
+				out := map[string]any{}
+				return out, json.Unmarshal([]byte(last), &out)
+			}
+		}
 		src = ds.DeepCopy()
 		merged, err := mergedManager(ds)
 		if err != nil {
@@ -86,7 +98,19 @@ func ownedFields(ds *appsv1.DaemonSet, manager string, imported bool) (map[strin
 	return out, json.Unmarshal(raw, &out)
 }
 
-const importManager = "k8sfleet-import"
+const (
+	importManager         = "k8sfleet-import"
+	lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
+)
+
+func hasApplyManager(ds *appsv1.DaemonSet) bool {
+	for _, e := range ds.ManagedFields {
+		if e.Subresource == "" && e.Operation == metav1.ManagedFieldsOperationApply {
+			return true
+		}
+	}
+	return false
+}
 
 // mergedManager unites what the object's writers own, so that an import adopts what they
 // wrote and not what the server defaulted. Apply managers track only what they sent;

@@ -90,14 +90,29 @@ func notReadyPods(pods []corev1.Pod) []string {
 		if podReady(&p) {
 			continue
 		}
-		node := p.Spec.NodeName
-		if node == "" {
-			node = "(unscheduled)"
-		}
+		node := targetNode(&p)
 		out = append(out, fmt.Sprintf("node %s: pod %s %s", node, p.Name, podReason(&p)))
 	}
 	sort.Strings(out)
 	return out
+}
+
+// targetNode is the node a daemon pod is for: its nodeName once scheduled, before that the
+// metadata.name field the controller pins it to.
+func targetNode(p *corev1.Pod) string {
+	if p.Spec.NodeName != "" {
+		return p.Spec.NodeName
+	}
+	if a := p.Spec.Affinity; a != nil && a.NodeAffinity != nil && a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution != nil {
+		for _, term := range a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms {
+			for _, f := range term.MatchFields {
+				if f.Key == "metadata.name" && len(f.Values) == 1 {
+					return f.Values[0]
+				}
+			}
+		}
+	}
+	return "(unscheduled)"
 }
 
 func podReady(p *corev1.Pod) bool {

@@ -41,7 +41,7 @@ func FieldConflicts(err error) []string {
 		if c.Type != metav1.CauseTypeFieldManagerConflict {
 			continue
 		}
-		out = append(out, fmt.Sprintf("field %s is owned by field manager %s", c.Field, conflictManager(c.Message)))
+		out = append(out, fmt.Sprintf("field %s is owned by field manager %s; set force = true to take it over", c.Field, conflictManager(c.Message)))
 	}
 	return out
 }
