@@ -41,7 +41,7 @@ func run(m *testing.M, nodes []testcluster.Node) int {
 	defer cancel()
 	name := clusterName()
 	start := time.Now()
-	c, err := testcluster.Start(ctx, name, testcluster.Options{})
+	c, err := testcluster.Start(ctx, name, testcluster.Options{Authorization: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "acctest: starting the local cluster:", err)
 		return 1
@@ -59,7 +59,14 @@ func run(m *testing.M, nodes []testcluster.Node) int {
 	}
 	fmt.Fprintf(os.Stderr, "acctest: cluster %s with %d nodes up in %s\n", name, len(nodes), time.Since(start).Round(100*time.Millisecond))
 	cluster = c
-	os.Setenv("KUBE_CONFIG_PATH", c.Kubeconfig)
+	// The provider runs with a token bound only to the shipped ClusterRole, so every
+	// acceptance test also proves that role is enough.
+	restricted, err := LeastPrivilegeKubeconfig(ctx, c, "k8sfleet-provider")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "acctest: least-privilege kubeconfig:", err)
+		return 1
+	}
+	os.Setenv("KUBE_CONFIG_PATH", restricted)
 	// Examples name the provider k8sfleet/k8sfleet.
 	os.Setenv("TF_ACC_PROVIDER_NAMESPACE", "k8sfleet")
 	return m.Run()
@@ -84,4 +91,28 @@ func Cluster(t *testing.T) *testcluster.Cluster {
 // RandomName returns a DNS-1123 name with a prefix, unique enough for one cluster.
 func RandomName(prefix string) string {
 	return prefix + "-" + rand.String(6)
+}
+
+// RepoRoot is the directory of the provider's go.mod.
+func RepoRoot() string {
+	dir, _ := os.Getwd()
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "terraform-registry-manifest.json")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// LeastPrivilegeKubeconfig binds a new ServiceAccount to examples/rbac/clusterrole.yaml.
+func LeastPrivilegeKubeconfig(ctx context.Context, c *testcluster.Cluster, account string) (string, error) {
+	role, err := testcluster.ReadClusterRole(filepath.Join(RepoRoot(), "examples", "rbac", "clusterrole.yaml"))
+	if err != nil {
+		return "", err
+	}
+	return c.RestrictedKubeconfig(ctx, account, role)
 }
