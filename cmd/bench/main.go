@@ -1,0 +1,205 @@
+// Command bench measures the provider at fleet scale (issue 6): for each node count it
+// starts the local control plane with that many fake nodes and times real terraform runs
+// (DaemonSet plans with and without prediction, node_label and node_taint applies in both
+// forms, and terraform_data as Terraform's own floor), counting the provider's API requests
+// from its request log and sampling its peak memory. It prints Markdown tables, writes them
+// to bench/out/results-<date>.md, and renders bench/RESULTS.md from every node count measured
+// so far (bench/results/n<N>.json).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
+)
+
+type config struct {
+	terraform   string
+	rc          string
+	ref         string
+	nodes       []int
+	foreachMax  int
+	only        *regexp.Regexp
+	outDir      string
+	resultsDir  string
+	page        string
+	goBench     bool
+	keepCluster bool
+}
+
+func main() {
+	var c config
+	nodes := flag.String("nodes", "100,1000", "comma-separated node counts")
+	large := flag.Bool("large", false, "also measure 5000 nodes (about 40 s to create the nodes, and longer runs)")
+	only := flag.String("only", "", "run only the scenarios whose name matches this regular expression")
+	flag.StringVar(&c.terraform, "terraform", "terraform", "terraform binary")
+	flag.StringVar(&c.rc, "terraformrc", "", "CLI configuration with a filesystem mirror of the provider to measure (make install); "+
+		"unset, the provider is built from -ref into the run's own mirror")
+	flag.StringVar(&c.ref, "ref", "HEAD", "git ref to build the provider from, or \"worktree\" for the working tree as it is")
+	flag.IntVar(&c.foreachMax, "foreach-max", 1000, "largest node count measured with one resource per node (for_each)")
+	flag.StringVar(&c.outDir, "out", "bench/out", "directory for working directories, logs and dated results (gitignored)")
+	flag.StringVar(&c.resultsDir, "results", "bench/results", "directory of the per-node-count JSON results that RESULTS.md is rendered from")
+	flag.StringVar(&c.page, "page", "bench/RESULTS.md", "results page to update")
+	flag.BoolVar(&c.goBench, "gobench", true, "also run internal/placement's BenchmarkPredict")
+	flag.BoolVar(&c.keepCluster, "keep", false, "leave each cluster running")
+	render := flag.Bool("render", false, "only render the results page from the stored JSON results")
+	flag.Parse()
+
+	for _, f := range strings.Split(*nodes, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			fatalf("invalid -nodes entry %q", f)
+		}
+		c.nodes = append(c.nodes, n)
+	}
+	if *large && !contains(c.nodes, 5000) {
+		c.nodes = append(c.nodes, 5000)
+	}
+	if *only != "" {
+		c.only = regexp.MustCompile(*only)
+	}
+	var err error
+	if *render {
+		err = renderPage(c)
+	} else {
+		err = run(c)
+	}
+	if err != nil {
+		fatalf("%v", err)
+	}
+}
+
+func run(c config) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	machine, err := describeMachine(ctx, c.terraform)
+	if err != nil {
+		return err
+	}
+	stamp := time.Now().UTC().Format("2006-01-02T150405Z")
+	runDir, err := filepath.Abs(filepath.Join(c.outDir, stamp))
+	if err != nil {
+		return err
+	}
+	fmt.Printf("bench: %s\nbench: working directories under %s\n", machine.String(), runDir)
+	var rc string
+	if c.rc != "" {
+		if rc, err = filepath.Abs(c.rc); err != nil {
+			return err
+		}
+		if _, err := os.Stat(rc); err != nil {
+			return fmt.Errorf("%s: run make install first (it writes the filesystem mirror configuration)", rc)
+		}
+		machine.Provider = "the mirror of " + c.rc
+	} else {
+		if rc, machine.Provider, err = buildProvider(ctx, c.ref, runDir); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("bench: provider from %s\n", machine.Provider)
+
+	if c.goBench {
+		// Before any cluster starts, so that the figures are not disturbed by one.
+		fmt.Println("== go test ./internal/placement -run x -bench . -benchtime 20x -benchmem")
+		out, err := runGoBench(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Print(out)
+		if err := saveGoBench(c.resultsDir, out, machine); err != nil {
+			return err
+		}
+	}
+
+	var runs []*nodeRun
+	for _, n := range c.nodes {
+		nr, err := benchNodes(ctx, c, machine, rc, filepath.Join(runDir, fmt.Sprintf("n%d", n)), n)
+		if nr != nil {
+			runs = append(runs, nr)
+		}
+		if err != nil {
+			return err
+		}
+	}
+
+	md := renderRuns(runs)
+	fmt.Println()
+	fmt.Print(md)
+	dated := filepath.Join(c.outDir, "results-"+time.Now().UTC().Format("2006-01-02")+".md")
+	if err := os.WriteFile(dated, []byte(md), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("bench: wrote %s\n", dated)
+	return renderPage(c)
+}
+
+// benchNodes runs every scenario on a fresh cluster with n nodes.
+func benchNodes(ctx context.Context, c config, machine Machine, rc, dir string, n int) (*nodeRun, error) {
+	fmt.Printf("\n== %d nodes: starting the local cluster\n", n)
+	nr := &nodeRun{Nodes: n, Started: time.Now().UTC(), Machine: machine}
+	name := fmt.Sprintf("bench-%d-%d", n, os.Getpid())
+	start := time.Now()
+	cluster, err := testcluster.Start(ctx, name, testcluster.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if !c.keepCluster {
+		defer func() {
+			stopCtx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			if err := cluster.Stop(stopCtx); err != nil {
+				fmt.Fprintln(os.Stderr, "bench: stopping the cluster:", err)
+			}
+		}()
+	}
+	if err := cluster.CreateNodes(ctx, testcluster.FleetNodes("node", n)); err != nil {
+		return nil, err
+	}
+	nr.SetupSeconds = time.Since(start).Seconds()
+	fmt.Printf("== %d nodes ready in %.1f s (kubeconfig %s)\n", n, nr.SetupSeconds, cluster.Kubeconfig)
+
+	for _, sc := range scenarios(n, c.foreachMax) {
+		if c.only != nil && !c.only.MatchString(sc.Name) {
+			continue
+		}
+		if ctx.Err() != nil {
+			return nr, ctx.Err()
+		}
+		tf := &tfRunner{bin: c.terraform, dir: filepath.Join(dir, sc.Name), rc: rc, kubeconfig: cluster.Kubeconfig}
+		results := runScenario(ctx, tf, sc, n)
+		nr.Results = append(nr.Results, results...)
+		if err := saveNodeRun(c.resultsDir, nr); err != nil {
+			return nr, err
+		}
+	}
+	fmt.Print("\n", renderNodeTable(nr))
+	return nr, nil
+}
+
+func contains(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+	os.Exit(1)
+}

@@ -1,0 +1,462 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// nodeRun is every result at one node count; bench/results/n<N>.json holds the latest.
+type nodeRun struct {
+	Nodes        int       `json:"nodes"`
+	Started      time.Time `json:"started"`
+	Machine      Machine   `json:"machine"`
+	SetupSeconds float64   `json:"cluster_setup_seconds"`
+	Results      []Result  `json:"results"`
+}
+
+func saveNodeRun(dir string, nr *nodeRun) error {
+	return writeJSON(filepath.Join(dir, fmt.Sprintf("n%d.json", nr.Nodes)), nr)
+}
+
+func loadNodeRuns(dir string) ([]*nodeRun, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "n*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var runs []*nodeRun
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var nr nodeRun
+		if err := json.Unmarshal(raw, &nr); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		runs = append(runs, &nr)
+	}
+	sort.Slice(runs, func(i, j int) bool { return runs[i].Nodes < runs[j].Nodes })
+	return runs, nil
+}
+
+func (nr *nodeRun) find(scenario, step string) *Result {
+	for i := range nr.Results {
+		r := &nr.Results[i]
+		if r.Scenario == scenario && r.Step == step && r.Error == "" {
+			return r
+		}
+	}
+	return nil
+}
+
+// nodePages is how many requests one paginated node LIST takes (internal/kube lists 500 a page).
+func nodePages(nodes int) int { return (nodes + 499) / 500 }
+
+// nodeLists converts "list nodes" requests into whole LISTs of every node.
+func nodeLists(r *Result, nodes int) float64 {
+	return float64(r.Requests["list nodes"]) / float64(nodePages(nodes))
+}
+
+func formatRequests(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func mib(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+// renderNodeTable is every command measured at one node count.
+func renderNodeTable(nr *nodeRun) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### %d nodes\n\n", nr.Nodes)
+	fmt.Fprintf(&b, "Measured %s; cluster start and node creation took %.0f s.\n\n", nr.Started.Format("2006-01-02 15:04 UTC"), nr.SetupSeconds)
+	b.WriteString("| scenario | resources | qps/burst | step | wall s | API requests | by verb and resource | rate-limit wait s (requests) | provider peak MiB (processes) | terraform peak MiB |\n")
+	b.WriteString("|---|---|---|---|--:|--:|---|--:|--:|--:|\n")
+	for _, r := range nr.Results {
+		res := fmt.Sprintf("%d x %s", r.Resources, strings.TrimPrefix(r.Kind, "k8sfleet_"))
+		if r.Form != "count" {
+			res += " (" + r.Form + ")"
+		}
+		if r.Kind == "k8sfleet_daemonset" && !r.Predict {
+			res += ", predict_placement = false"
+		}
+		wall := fmt.Sprintf("%.2f", r.WallSeconds)
+		if r.Error != "" {
+			wall += " FAILED: " + strings.ReplaceAll(firstLine(r.Error), "|", "/")
+		}
+		procs := mib(r.ProviderPeakMiB)
+		if r.ProviderProcesses > 0 {
+			procs += fmt.Sprintf(" (%d)", r.ProviderProcesses)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | %s | %.2f (%d) | %s | %s |\n",
+			r.Scenario, res, r.QPS, r.Step, wall, r.TotalRequests(), formatRequests(r.Requests),
+			r.RateLimitWaitSeconds, r.RateLimitWaits, procs, mib(r.TerraformPeakMiB))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// summary is one row of the cross-node-count table.
+type summary struct {
+	label string
+	value func(nr *nodeRun) string
+}
+
+func wallOf(scenario, step string) func(*nodeRun) string {
+	return func(nr *nodeRun) string {
+		if r := nr.find(scenario, step); r != nil {
+			return fmt.Sprintf("%.2f", r.WallSeconds)
+		}
+		return "-"
+	}
+}
+
+func diffOf(a, b, step string) func(*nodeRun) string {
+	return func(nr *nodeRun) string {
+		ra, rb := nr.find(a, step), nr.find(b, step)
+		if ra == nil || rb == nil {
+			return "-"
+		}
+		return fmt.Sprintf("%+.2f", ra.WallSeconds-rb.WallSeconds)
+	}
+}
+
+func ratioOf(a, b, step string) func(*nodeRun) string {
+	return func(nr *nodeRun) string {
+		ra, rb := nr.find(a, step), nr.find(b, step)
+		if ra == nil || rb == nil || rb.WallSeconds == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2fx (wait %.1f s)", ra.WallSeconds/rb.WallSeconds, ra.RateLimitWaitSeconds)
+	}
+}
+
+func withWait(scenario, step string) func(*nodeRun) string {
+	return func(nr *nodeRun) string {
+		if r := nr.find(scenario, step); r != nil {
+			return fmt.Sprintf("%.2f (wait %.1f s)", r.WallSeconds, r.RateLimitWaitSeconds)
+		}
+		return "-"
+	}
+}
+
+func peakOf(nr *nodeRun) string {
+	peak, which := 0.0, ""
+	for _, r := range nr.Results {
+		if r.ProviderPeakMiB > peak {
+			peak, which = r.ProviderPeakMiB, r.Scenario+" "+r.Step
+		}
+	}
+	if peak == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f (%s)", peak, which)
+}
+
+var summaries = []summary{
+	{"1 DaemonSet: plan (create)", wallOf("ds-1", "plan (create)")},
+	{"1 DaemonSet: apply", wallOf("ds-1", "apply")},
+	{"1 DaemonSet: plan (no change)", wallOf("ds-1", "plan (no change)")},
+	{"20 DaemonSets: plan (create)", wallOf("ds-20", "plan (create)")},
+	{"20 DaemonSets: plan (create), predict_placement = false", wallOf("ds-20-nopredict", "plan (create)")},
+	{"**prediction's cost in the 20-DaemonSet create plan**", diffOf("ds-20", "ds-20-nopredict", "plan (create)")},
+	{"20 DaemonSets: apply (with rollout wait)", wallOf("ds-20", "apply")},
+	{"20 DaemonSets: plan (no change)", wallOf("ds-20", "plan (no change)")},
+	{"20 DaemonSets: plan (no change), predict_placement = false", wallOf("ds-20-nopredict", "plan (no change)")},
+	{"**prediction's cost in the 20-DaemonSet no-change plan**", diffOf("ds-20", "ds-20-nopredict", "plan (no change)")},
+	{"node LISTs (requests) in the 20-DaemonSet no-change plan", func(nr *nodeRun) string {
+		if r := nr.find("ds-20", "plan (no change)"); r != nil {
+			return fmt.Sprintf("%.0f (%d)", nodeLists(r, nr.Nodes), r.Requests["list nodes"])
+		}
+		return "-"
+	}},
+	{"DaemonSet GETs in the 20-DaemonSet no-change plan", func(nr *nodeRun) string {
+		if r := nr.find("ds-20", "plan (no change)"); r != nil {
+			return fmt.Sprint(r.Requests["get daemonsets"])
+		}
+		return "-"
+	}},
+	{"terraform_data x N, for_each: apply (Terraform's floor)", wallOf("floor-foreach", "apply")},
+	{"node_label x N, for_each: apply, qps 50", withWait("label-foreach-q50", "apply")},
+	{"node_label x N, for_each: apply, qps 200", withWait("label-foreach-q200", "apply")},
+	{"**node_label for_each / floor, qps 50**", ratioOf("label-foreach-q50", "floor-foreach", "apply")},
+	{"**node_label for_each / floor, qps 200**", ratioOf("label-foreach-q200", "floor-foreach", "apply")},
+	{"node_taint x N, for_each: apply, qps 50", withWait("taint-foreach-q50", "apply")},
+	{"node_taint x N, for_each: apply, qps 200", withWait("taint-foreach-q200", "apply")},
+	{"**node_taint for_each / floor, qps 50**", ratioOf("taint-foreach-q50", "floor-foreach", "apply")},
+	{"**node_taint for_each / floor, qps 200**", ratioOf("taint-foreach-q200", "floor-foreach", "apply")},
+	{"terraform_data x N, for_each: plan (no change)", wallOf("floor-foreach", "plan (no change)")},
+	{"node_label x N, for_each: plan (no change), qps 50", wallOf("label-foreach-q50", "plan (no change)")},
+	{"node_label label_selector: apply, qps 50", withWait("label-selector-q50", "apply")},
+	{"**node_label label_selector: apply, qps 200**", withWait("label-selector-q200", "apply")},
+	{"node_label label_selector: plan (no change), qps 200", wallOf("label-selector-q200", "plan (no change)")},
+	{"node_label label_selector: destroy, qps 200", wallOf("label-selector-q200", "destroy")},
+	{"node_taint label_selector: apply, qps 50", withWait("taint-selector-q50", "apply")},
+	{"node_taint label_selector: apply, qps 200", withWait("taint-selector-q200", "apply")},
+	{"node_taint label_selector: destroy, qps 200", wallOf("taint-selector-q200", "destroy")},
+	{"**provider peak memory, MiB (run)**", peakOf},
+}
+
+func renderSummary(runs []*nodeRun) string {
+	var b strings.Builder
+	b.WriteString("| wall seconds unless stated |")
+	for _, nr := range runs {
+		fmt.Fprintf(&b, " %d nodes |", nr.Nodes)
+	}
+	b.WriteString("\n|---|")
+	for range runs {
+		b.WriteString("--:|")
+	}
+	b.WriteString("\n")
+	for _, s := range summaries {
+		row, measured := fmt.Sprintf("| %s |", s.label), false
+		for _, nr := range runs {
+			v := s.value(nr)
+			measured = measured || v != "-"
+			row += " " + v + " |"
+		}
+		if measured {
+			b.WriteString(row + "\n")
+		}
+	}
+	return b.String()
+}
+
+// renderRuns is the summary and every per-node-count table.
+func renderRuns(runs []*nodeRun) string {
+	var b strings.Builder
+	b.WriteString("## Summary\n\n")
+	b.WriteString(renderSummary(runs))
+	b.WriteString("\n## Every command\n\n")
+	for _, nr := range runs {
+		b.WriteString(renderNodeTable(nr))
+	}
+	return b.String()
+}
+
+func byNodes(runs []*nodeRun, n int) *nodeRun {
+	for _, nr := range runs {
+		if nr.Nodes == n {
+			return nr
+		}
+	}
+	return nil
+}
+
+// target is one of issue 6's targets, judged from the stored results.
+type target struct {
+	name  string
+	judge func(runs []*nodeRun) (met string, figure string)
+}
+
+const notMeasured = "not measured"
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**not met**"
+}
+
+var targets = []target{
+	{"The prediction adds under 1 s to a 20-DaemonSet plan at 5,000 nodes", func(runs []*nodeRun) (string, string) {
+		nr := byNodes(runs, 5000)
+		if nr == nil {
+			return notMeasured, ""
+		}
+		var worst float64 = math.Inf(-1)
+		var parts []string
+		for _, st := range []string{"plan (create)", "plan (no change)"} {
+			a, b := nr.find("ds-20", st), nr.find("ds-20-nopredict", st)
+			if a == nil || b == nil {
+				return notMeasured, ""
+			}
+			d := a.WallSeconds - b.WallSeconds
+			worst = max(worst, d)
+			parts = append(parts, fmt.Sprintf("%s %+.2f s (%.2f vs %.2f)", st, d, a.WallSeconds, b.WallSeconds))
+		}
+		return verdict(worst < 1), strings.Join(parts, "; ")
+	}},
+	{"A no-change plan of 20 DaemonSets makes at most one node LIST and one GET per DaemonSet", func(runs []*nodeRun) (string, string) {
+		ok, measured := true, false
+		var parts []string
+		for _, nr := range runs {
+			r := nr.find("ds-20", "plan (no change)")
+			if r == nil {
+				continue
+			}
+			measured = true
+			lists, gets := nodeLists(r, nr.Nodes), r.Requests["get daemonsets"]
+			ok = ok && lists <= 1 && gets <= 20
+			parts = append(parts, fmt.Sprintf("%d nodes: %.0f LIST (%d pages), %d GET daemonsets", nr.Nodes, lists, r.Requests["list nodes"], gets))
+		}
+		if !measured {
+			return notMeasured, ""
+		}
+		return verdict(ok), strings.Join(parts, "; ")
+	}},
+	{"Labeling 1,000 nodes with one label_selector resource takes under 10 s end to end at qps 200", func(runs []*nodeRun) (string, string) {
+		nr := byNodes(runs, 1000)
+		if nr == nil {
+			return notMeasured, ""
+		}
+		r, r50 := nr.find("label-selector-q200", "apply"), nr.find("label-selector-q50", "apply")
+		if r == nil {
+			return notMeasured, ""
+		}
+		fig := fmt.Sprintf("%.2f s at qps 200 (rate-limit wait %.1f s)", r.WallSeconds, r.RateLimitWaitSeconds)
+		if r50 != nil {
+			fig += fmt.Sprintf("; %.2f s at the default qps 50 (wait %.1f s)", r50.WallSeconds, r50.RateLimitWaitSeconds)
+		}
+		return verdict(r.WallSeconds < 10), fig
+	}},
+	{"The for_each form stays within 1.5x of Terraform's own floor (terraform_data) at 1,000 nodes", func(runs []*nodeRun) (string, string) {
+		nr := byNodes(runs, 1000)
+		if nr == nil {
+			return notMeasured, ""
+		}
+		floor := nr.find("floor-foreach", "apply")
+		if floor == nil {
+			return notMeasured, ""
+		}
+		ok := true
+		parts := []string{fmt.Sprintf("floor %.1f s", floor.WallSeconds)}
+		for _, sc := range []string{"label-foreach-q50", "label-foreach-q200", "taint-foreach-q50", "taint-foreach-q200"} {
+			r := nr.find(sc, "apply")
+			if r == nil {
+				ok = false
+				parts = append(parts, sc+" failed or missing")
+				continue
+			}
+			ratio := r.WallSeconds / floor.WallSeconds
+			ok = ok && ratio <= 1.5
+			parts = append(parts, fmt.Sprintf("%s %.1f s = %.2fx (rate-limit wait %.1f s)", sc, r.WallSeconds, ratio, r.RateLimitWaitSeconds))
+		}
+		return verdict(ok), strings.Join(parts, "; ")
+	}},
+	{"Provider peak memory at 5,000 nodes under 200 MiB", func(runs []*nodeRun) (string, string) {
+		nr := byNodes(runs, 5000)
+		if nr == nil {
+			return notMeasured, ""
+		}
+		peak := 0.0
+		for _, r := range nr.Results {
+			peak = max(peak, r.ProviderPeakMiB)
+		}
+		return verdict(peak < 200), peakOf(nr) + " MiB"
+	}},
+}
+
+func renderTargets(runs []*nodeRun) string {
+	var b strings.Builder
+	b.WriteString("| target (issue 6) | | measured |\n|---|---|---|\n")
+	for _, t := range targets {
+		met, fig := t.judge(runs)
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", t.name, met, fig)
+	}
+	return b.String()
+}
+
+func renderGoBench(dir string) string {
+	raw, err := os.ReadFile(filepath.Join(dir, "placement.json"))
+	if err != nil {
+		return "Not run yet.\n"
+	}
+	var g goBenchResult
+	if err := json.Unmarshal(raw, &g); err != nil {
+		return "Unreadable: " + err.Error() + "\n"
+	}
+	var lines []string
+	for _, l := range strings.Split(g.Output, "\n") {
+		if strings.HasPrefix(l, "Benchmark") || strings.HasPrefix(l, "cpu:") {
+			lines = append(lines, l)
+		}
+	}
+	return fmt.Sprintf("`%s`, %s (`internal/placement/placement_bench_test.go`: one DaemonSet template, "+
+		"and 20 templates, over 5,000 nodes with realistic labels and taints):\n\n```\n%s\n```\n",
+		g.Command, g.Ran.Format("2006-01-02"), strings.Join(lines, "\n"))
+}
+
+const (
+	beginMarker = "<!-- BEGIN bench: generated by `make bench` from bench/results/*.json; edits inside are overwritten -->"
+	endMarker   = "<!-- END bench -->"
+)
+
+const defaultPage = `# Fleet-scale benchmarks
+
+` + "`make bench`" + ` (cmd/bench) starts the local control plane with N fake nodes and times real terraform
+runs against it. See the notes below the figures for what each target means and why it is met or not.
+
+` + beginMarker + "\n" + endMarker + `
+
+## Notes
+
+`
+
+// renderPage rewrites the generated part of the results page from every stored result.
+func renderPage(c config) error {
+	runs, err := loadNodeRuns(c.resultsDir)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(beginMarker + "\n\n")
+	b.WriteString("## Machine\n\n")
+	for _, nr := range runs {
+		fmt.Fprintf(&b, "- %d nodes, %s: %s\n", nr.Nodes, nr.Started.Format("2006-01-02"), nr.Machine.String())
+	}
+	b.WriteString("\nEvery terraform command runs with its default `-parallelism=10`; the provider comes from the " +
+		"filesystem mirror `make install` writes. Rate-limit wait is the provider's time blocked in its client " +
+		"rate limiter, summed over requests (concurrent waits overlap, so it can exceed the wall time). Provider " +
+		"peak memory is the largest VmHWM/VmRSS of any terraform-provider-k8sfleet process terraform started, " +
+		"sampled from /proc every 100 ms. A node LIST of N nodes takes ceil(N/500) requests (pages).\n\n")
+	b.WriteString("## Targets\n\n")
+	b.WriteString(renderTargets(runs))
+	b.WriteString("\n")
+	b.WriteString(renderRuns(runs))
+	b.WriteString("## Go benchmark: placement at 5,000 nodes\n\n")
+	b.WriteString(renderGoBench(c.resultsDir))
+	b.WriteString("\n" + endMarker)
+
+	page := defaultPage
+	if raw, err := os.ReadFile(c.page); err == nil {
+		page = string(raw)
+	}
+	i, j := strings.Index(page, beginMarker), strings.Index(page, endMarker)
+	if i < 0 || j < i {
+		page = strings.TrimRight(page, "\n") + "\n\n" + beginMarker + "\n" + endMarker + "\n"
+		i, j = strings.Index(page, beginMarker), strings.Index(page, endMarker)
+	}
+	page = page[:i] + b.String() + page[j+len(endMarker):]
+	if err := os.WriteFile(c.page, []byte(page), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("bench: updated %s\n", c.page)
+	return nil
+}

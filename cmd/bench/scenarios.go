@@ -1,0 +1,184 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// scenario is one Terraform configuration and the commands timed on it.
+type scenario struct {
+	Name      string // e.g. "label-selector-q200"
+	Kind      string // k8sfleet_daemonset, k8sfleet_node_label, k8sfleet_node_taint, terraform_data
+	Form      string // count, for_each, label_selector
+	Resources int    // resource instances in the configuration
+	QPS       string // the provider's client rate limit
+	Predict   bool   // predict_placement
+	Steps     []step
+	HCL       string
+}
+
+// step is one terraform command; WantExit is the exit status that means success
+// (plan -detailed-exitcode exits 2 when there are changes).
+type step struct {
+	Name     string
+	Args     []string
+	WantExit int
+}
+
+var (
+	stepPlanCreate = step{"plan (create)", []string{"plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=create.tfplan"}, 2}
+	stepApplyPlan  = step{"apply", []string{"apply", "-input=false", "-no-color", "create.tfplan"}, 0}
+	stepApply      = step{"apply", []string{"apply", "-input=false", "-no-color", "-auto-approve"}, 0}
+	stepPlanSame   = step{"plan (no change)", []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, 0}
+	stepDestroy    = step{"destroy", []string{"destroy", "-input=false", "-no-color", "-auto-approve"}, 0}
+)
+
+const (
+	qpsDefault = "50/100 (default)"
+	qpsHigh    = "200/400"
+	// fleetSelector matches every node testcluster.FleetNodes("node", n) creates.
+	fleetSelector = "fleet=node"
+	nodePrefix    = "node"
+)
+
+// scenarios lists what is measured at n nodes, in order: DaemonSets first (on nodes without
+// any benchmark label or taint), then the labels and taints, each destroyed before the next.
+func scenarios(n, foreachMax int) []scenario {
+	dsSteps := []step{stepPlanCreate, stepApplyPlan, stepPlanSame, stepDestroy}
+	nodeSteps := []step{stepApply, stepPlanSame, stepDestroy}
+	out := []scenario{
+		daemonSets("ds-1", 1, true, dsSteps),
+		daemonSets("ds-20", 20, true, dsSteps),
+		daemonSets("ds-20-nopredict", 20, false, dsSteps),
+	}
+	if n <= foreachMax {
+		out = append(out, scenario{
+			Name: "floor-foreach", Kind: "terraform_data", Form: "for_each", Resources: n, QPS: "-",
+			Steps: nodeSteps, HCL: floorHCL(n),
+		})
+	}
+	for _, kind := range []string{"k8sfleet_node_label", "k8sfleet_node_taint"} {
+		short := strings.TrimPrefix(kind, "k8sfleet_node_")
+		forms := []string{"selector"}
+		if n <= foreachMax {
+			forms = []string{"foreach", "selector"}
+		}
+		for _, form := range forms {
+			for _, q := range []string{"q50", "q200"} {
+				name := fmt.Sprintf("%s-%s-%s", short, form, q)
+				sc := scenario{Name: name, Kind: kind, QPS: qpsDefault, Steps: nodeSteps, Resources: 1, Form: "label_selector"}
+				if q == "q200" {
+					sc.QPS = qpsHigh
+				}
+				if form == "foreach" {
+					sc.Form, sc.Resources = "for_each", n
+				}
+				sc.HCL = nodeHCL(sc, n, name)
+				out = append(out, sc)
+			}
+		}
+	}
+	return out
+}
+
+func providerBlock(qps string, predict bool) string {
+	var b strings.Builder
+	b.WriteString(`terraform {
+  required_providers {
+    k8sfleet = {
+      source = "k8sfleet/k8sfleet"
+    }
+  }
+}
+
+# The cluster comes from KUBE_CONFIG_PATH.
+provider "k8sfleet" {
+`)
+	if qps == qpsHigh {
+		b.WriteString("  qps   = 200\n  burst = 400\n")
+	}
+	if !predict {
+		b.WriteString("  predict_placement = false\n")
+	}
+	b.WriteString("}\n\n")
+	return b.String()
+}
+
+// daemonSets is d DaemonSets, each pinned by node_selector to one node: 20 DaemonSets on
+// every one of 5,000 fake nodes would be 100,000 pods, more than this machine holds. The
+// prediction still evaluates, and the plan still carries, every node: expected_pods has n
+// entries and excluded_nodes n-1, with the reason.
+func daemonSets(name string, d int, predict bool, steps []step) scenario {
+	hcl := providerBlock(qpsDefault, predict) + fmt.Sprintf(`resource "k8sfleet_daemonset" "agent" {
+  count = %d
+  metadata = {
+    name      = format("%s-%%02d", count.index)
+    namespace = "default"
+    labels    = { "app.kubernetes.io/part-of" = "k8sfleet-bench" }
+  }
+  spec = {
+    selector = { match_labels = { app = format("%s-%%02d", count.index) } }
+    template = {
+      metadata = { labels = { app = format("%s-%%02d", count.index) } }
+      spec = {
+        node_selector = { "kubernetes.io/hostname" = format("%s-%%05d", count.index + 1) }
+        tolerations = [
+          { key = "node-role.kubernetes.io/master", effect = "NoSchedule" },
+          { key = "dedicated", operator = "Exists", effect = "NoExecute" },
+        ]
+        containers = [{
+          name  = "agent"
+          image = "registry.k8s.io/pause:3.10"
+          resources = {
+            requests = { cpu = "10m", memory = "16Mi" }
+            limits   = { memory = "32Mi" }
+          }
+        }]
+      }
+    }
+  }
+}
+`, d, name, name, name, nodePrefix)
+	return scenario{Name: name, Kind: "k8sfleet_daemonset", Form: "count", Resources: d, QPS: qpsDefault, Predict: predict, Steps: steps, HCL: hcl}
+}
+
+// nodeNames is the literal for_each set: Terraform's range() stops at 1,024 elements.
+func nodeNames(n int) string {
+	var b strings.Builder
+	b.WriteString("locals {\n  nodes = toset([\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "    %q,\n", fmt.Sprintf("%s-%05d", nodePrefix, i))
+	}
+	b.WriteString("  ])\n}\n\n")
+	return b.String()
+}
+
+func nodeHCL(sc scenario, n int, value string) string {
+	var b strings.Builder
+	b.WriteString(providerBlock(sc.QPS, true))
+	target := fmt.Sprintf("  label_selector = %q\n", fleetSelector)
+	if sc.Form == "for_each" {
+		b.WriteString(nodeNames(n))
+		target = "  for_each  = local.nodes\n  node_name = each.key\n"
+	}
+	fmt.Fprintf(&b, "resource %q \"bench\" {\n%s", sc.Kind, target)
+	if sc.Kind == "k8sfleet_node_label" {
+		fmt.Fprintf(&b, "  labels = { \"bench.k8sfleet.io/label\" = %q }\n", value)
+	} else {
+		fmt.Fprintf(&b, "  taints = [{ key = \"bench.k8sfleet.io/taint\", value = %q, effect = \"PreferNoSchedule\" }]\n", value)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// floorHCL is the same for_each with terraform_data, built into Terraform: no provider at all.
+func floorHCL(n int) string {
+	return nodeNames(n) + `resource "terraform_data" "bench" {
+  for_each = local.nodes
+  input = {
+    node   = each.key
+    labels = { "bench.k8sfleet.io/label" = "floor" }
+  }
+}
+`
+}
