@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the local control plane (kube-apiserver, kube-controller-manager, kube-scheduler, etcd),
 # kwok/kwokctl and, when none is on PATH, terraform into a cache outside the clone.
+# The developer tools (tfplugindocs, golangci-lint, tofu, goreleaser) are built on demand
+# into the same cache from their pinned modules under tools/.
 # Prints nothing but progress; safe to run again: cached binaries are kept.
 set -euo pipefail
 
@@ -49,10 +51,60 @@ build_terraform() {
   fi
 }
 
+# go_build_tool NAME MODULE_DIR PACKAGE [LDFLAGS]: build PACKAGE from the pinned module in
+# tools/MODULE_DIR into $K8SFLEET_BIN/NAME, unless it is already there. The versions are the
+# ones in that module's go.mod; bump them there (the cached binary is named after nothing
+# but the tool, so remove it from $K8SFLEET_BIN after a bump).
+go_build_tool() {
+  local name=$1 dir=$2 pkg=$3 ldflags=${4:-}
+  if [ -x "$K8SFLEET_BIN/$name" ]; then
+    return
+  fi
+  local start
+  start=$(date +%s)
+  echo "building $name from tools/$dir (cold: minutes)" >&2
+  (cd "$root/tools/$dir" && go build -trimpath -ldflags "-s -w $ldflags" -o "$K8SFLEET_BIN/$name.tmp" "$pkg")
+  mv "$K8SFLEET_BIN/$name.tmp" "$K8SFLEET_BIN/$name"
+  echo "built $name in $(( $(date +%s) - start ))s" >&2
+}
+
+tool_version() { # tool_version MODULE_DIR MODULE_PATH: the version tools/MODULE_DIR/go.mod pins
+  (cd "$root/tools/$1" && go list -m -f '{{.Version}}' "$2")
+}
+
+build_tfplugindocs() {
+  go_build_tool tfplugindocs dev github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs
+}
+
+build_golangci_lint() {
+  local v
+  v=$(tool_version dev github.com/golangci/golangci-lint/v2)
+  go_build_tool golangci-lint dev github.com/golangci/golangci-lint/v2/cmd/golangci-lint \
+    "-X main.version=${v#v} -X main.commit=proxy -X main.date=unknown"
+}
+
+build_tofu() {
+  go_build_tool tofu tofu github.com/opentofu/opentofu/cmd/tofu \
+    "-X github.com/opentofu/opentofu/version.dev=no"
+}
+
+# goreleaser is a big build (minutes, about 1 GB of modules); only make release-snapshot asks for it.
+build_goreleaser() {
+  local v
+  v=$(tool_version release github.com/goreleaser/goreleaser/v2)
+  go_build_tool goreleaser release github.com/goreleaser/goreleaser/v2 \
+    "-X main.version=${v#v} -X main.builtBy=k8sfleet-tools"
+}
+
 case "${1:-all}" in
   control-plane) build_control_plane ;;
   kwok) build_kwok ;;
   terraform) build_terraform ;;
+  tfplugindocs) build_tfplugindocs ;;
+  golangci-lint) build_golangci_lint ;;
+  tofu) build_tofu ;;
+  goreleaser) build_goreleaser ;;
+  dev) build_tfplugindocs; build_golangci_lint; build_tofu ;;
   all) build_kwok; build_terraform; build_control_plane ;;
-  *) echo "usage: $0 [all|control-plane|kwok|terraform]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|control-plane|kwok|terraform|dev|tfplugindocs|golangci-lint|tofu|goreleaser]" >&2; exit 2 ;;
 esac
