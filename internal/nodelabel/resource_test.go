@@ -201,7 +201,7 @@ func TestAccNodeLabel_invalid(t *testing.T) {
 		t.Run(test.err, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps: []resource.TestStep{{Config: test.config, PlanOnly: true, ExpectError: regexp.MustCompile(test.err)}},
+				Steps:                    []resource.TestStep{{Config: test.config, PlanOnly: true, ExpectError: regexp.MustCompile(test.err)}},
 			})
 		})
 	}
