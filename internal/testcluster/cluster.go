@@ -76,7 +76,7 @@ func Start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 		"--kube-scheduler-binary", filepath.Join(bin, "kube-scheduler"),
 		"--kwok-controller-binary", filepath.Join(bin, "kwok"),
 		"--etcd-binary", filepath.Join(bin, "etcd"),
-		"--kubeconfig", filepath.Join(workdir, "clusters", name+".merged-kubeconfig"),
+		"--kubeconfig", filepath.Join(workdir, "clusters", name, "merged-kubeconfig"),
 		"--disable-qps-limits",
 		fmt.Sprintf("--kube-authorization=%t", opts.Authorization),
 		"--wait", "60s",

@@ -152,7 +152,7 @@ func (c *Cluster) WaitNodesReady(ctx context.Context, names []string) error {
 	for _, n := range names {
 		want[n] = true
 	}
-	deadline := time.Now().Add(2 * time.Minute)
+	deadline := time.Now().Add(5 * time.Minute)
 	for {
 		list, err := c.Client.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 		if err != nil {
@@ -182,7 +182,7 @@ func (c *Cluster) WaitNodesReady(ctx context.Context, names []string) error {
 			if len(waiting) > 10 {
 				waiting = append(waiting[:10], "...")
 			}
-			return fmt.Errorf("nodes not ready after 2m: %s", strings.Join(waiting, ", "))
+			return fmt.Errorf("nodes not ready after 5m: %s", strings.Join(waiting, ", "))
 		}
 		select {
 		case <-ctx.Done():
