@@ -1,0 +1,63 @@
+package nodelabel
+
+import (
+	"reflect"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+)
+
+func owned(name string, labels map[string]string, owners map[string]string) *corev1.Node {
+	n := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}}
+	byManager := map[string][]string{}
+	for key, manager := range owners {
+		byManager[manager] = append(byManager[manager], key)
+	}
+	for manager, keys := range byManager {
+		fields := `{"f:metadata":{"f:labels":{`
+		for i, k := range keys {
+			if i > 0 {
+				fields += ","
+			}
+			fields += `"f:` + k + `":{}`
+		}
+		n.ManagedFields = append(n.ManagedFields, metav1.ManagedFieldsEntry{Manager: manager, Operation: metav1.ManagedFieldsOperationApply,
+			FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(fields + "}}}")}})
+	}
+	return n
+}
+
+func TestPlannedEdits(t *testing.T) {
+	const me = "k8sfleet-label-me"
+	live := nodeops.ByName([]*corev1.Node{
+		owned("a", map[string]string{"logger": "fluentd", "team": "x"}, map[string]string{"logger": me, "team": me}),
+		owned("b", map[string]string{"logger": "fluentd", "team": "x"}, map[string]string{"logger": me, "team": "other"}),
+		owned("c", map[string]string{"logger": "fluentd", "adopted": "yes"}, map[string]string{"logger": me, "adopted": "kubectl"}),
+		owned("d", nil, nil),
+	})
+	p := prior{
+		nodes:   []string{"a", "b", "c"},
+		labels:  map[string]string{"logger": "fluentd", "team": "x", "adopted": "yes"},
+		manager: me,
+		adopted: nodeops.Ownership{"c": {"adopted"}},
+	}
+	want := map[string]string{"logger": "vector"}
+	got := plannedEdits(live, []string{"a", "b", "d"}, want, p)
+	expected := map[string]kube.NodeEdit{
+		// team goes: only we own it.
+		"a": {SetLabels: want, RemoveLabels: []string{"team"}},
+		// team stays: another manager also set it.
+		"b": {SetLabels: want},
+		// c left the selection: our label goes, and so does the adopted one.
+		"c": {RemoveLabels: []string{"adopted", "logger"}},
+		// d joined.
+		"d": {SetLabels: want},
+	}
+	if !reflect.DeepEqual(got, expected) {
+		t.Errorf("got %+v\nwant %+v", got, expected)
+	}
+}

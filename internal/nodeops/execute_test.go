@@ -1,0 +1,169 @@
+package nodeops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+)
+
+// recorder is a Job whose writes only record the node names.
+type recorder struct {
+	mu           sync.Mutex
+	set, cleared []string
+	fail         map[string]bool
+	conflict     map[string]bool
+}
+
+func (r *recorder) job(targets, leaving []string) Job {
+	return Job{
+		Targets: targets, Leaving: leaving,
+		Precheck: func(n *corev1.Node) []string {
+			if r.conflict[n.Name] {
+				return []string{"conflict on " + n.Name}
+			}
+			return nil
+		},
+		Set: func(_ context.Context, name string, _ *corev1.Node) ([]string, error) {
+			if r.fail[name] {
+				return nil, fmt.Errorf("boom on %s", name)
+			}
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.set = append(r.set, name)
+			return []string{"owned"}, nil
+		},
+		Clear: func(_ context.Context, name string, _ *corev1.Node) error {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.cleared = append(r.cleared, name)
+			return nil
+		},
+	}
+}
+
+func fleetClient(names ...string) *kube.Client {
+	var objs []runtime.Object
+	for _, n := range names {
+		objs = append(objs, node(n, nil))
+	}
+	return kube.FromClientset(fake.NewClientset(objs...), kube.Options{})
+}
+
+func TestExecuteStopsBeforeAnyWrite(t *testing.T) {
+	c := fleetClient("n1", "n2", "n3")
+	r := &recorder{conflict: map[string]bool{"n2": true}}
+	out, err := Execute(context.Background(), c.Clientset, r.job([]string{"n1", "n2", "ghost"}, []string{"n3"}))
+	if err != nil || !reflect.DeepEqual(out.Missing, []string{"ghost"}) || len(r.set)+len(r.cleared) > 0 {
+		t.Errorf("missing node: %+v %v, writes %v %v", out, err, r.set, r.cleared)
+	}
+	out, _ = Execute(context.Background(), c.Clientset, r.job([]string{"n1", "n2"}, nil))
+	if !reflect.DeepEqual(out.Conflicts, []string{"conflict on n2"}) || len(r.set) > 0 {
+		t.Errorf("conflict: %+v, writes %v", out, r.set)
+	}
+}
+
+func TestExecuteLeavingGoneIsFine(t *testing.T) {
+	c := fleetClient("n1", "n2")
+	r := &recorder{}
+	out, err := Execute(context.Background(), c.Clientset, r.job([]string{"n1"}, []string{"n2", "gone"}))
+	if err != nil || len(out.Failures) > 0 || !reflect.DeepEqual(out.Done, []string{"gone", "n1", "n2"}) {
+		t.Errorf("%+v %v", out, err)
+	}
+	if !reflect.DeepEqual(r.set, []string{"n1"}) || !reflect.DeepEqual(r.cleared, []string{"n2"}) {
+		t.Errorf("set %v cleared %v", r.set, r.cleared)
+	}
+}
+
+func TestCreateRollsBack(t *testing.T) {
+	var names []string
+	for i := range 40 {
+		names = append(names, fmt.Sprintf("n%02d", i))
+	}
+	c := fleetClient(names...)
+	r := &recorder{fail: map[string]bool{"n07": true, "n31": true}}
+	var diags diag.Diagnostics
+	nodes, owned, save := Create(context.Background(), c, Texts{Action: "Labeling"}, r.job(names, nil), &diags)
+	if save || nodes != nil || len(owned) != 0 {
+		t.Errorf("a failed create that was undone must save nothing: %v %v %t", nodes, owned, save)
+	}
+	sort.Strings(r.cleared)
+	if len(r.cleared) != 38 || !reflect.DeepEqual(sortedCopy(r.set), r.cleared) {
+		t.Errorf("undo cleared %d nodes, want the 38 that were set", len(r.cleared))
+	}
+	detail := diags.Errors()[0].Detail()
+	for _, s := range []string{"Labeling failed on 2 of 40 nodes (n07, n31)", "boom on n07", "were undone"} {
+		if !strings.Contains(detail, s) {
+			t.Errorf("error lacks %q:\n%s", s, detail)
+		}
+	}
+}
+
+func TestUpdateKeepsFailedLeavingNodes(t *testing.T) {
+	c := fleetClient("n1", "n2", "n3")
+	r := &recorder{fail: map[string]bool{"n2": true}}
+	job := r.job([]string{"n1", "n2"}, []string{"n3"})
+	job.Clear = func(context.Context, string, *corev1.Node) error { return errors.New("cannot clean") }
+	var diags diag.Diagnostics
+	nodes, owned, save := Update(context.Background(), c, Texts{Action: "Labeling"}, job, Ownership{"n2": {"old"}, "n3": {"old"}}, &diags)
+	if !save || !reflect.DeepEqual(nodes, []string{"n1", "n2", "n3"}) {
+		t.Errorf("nodes %v save %t", nodes, save)
+	}
+	if want := (Ownership{"n1": {"owned"}, "n2": {"old"}, "n3": {"old"}}); !reflect.DeepEqual(owned, want) {
+		t.Errorf("owned %v, want %v", owned, want)
+	}
+	if !diags.HasError() {
+		t.Error("no error")
+	}
+}
+
+func TestRetry(t *testing.T) {
+	cs := fake.NewClientset(node("n1", nil))
+	conflicts := 0
+	cs.PrependReactor("update", "nodes", func(k8stesting.Action) (bool, runtime.Object, error) {
+		if conflicts < 3 {
+			conflicts++
+			return true, nil, apierrors.NewConflict(schema.GroupResource{Resource: "nodes"}, "n1", errors.New("the object has been modified"))
+		}
+		return false, nil, nil
+	})
+	attempts := 0
+	err := Retry(context.Background(), cs, "n1", nil, func(n *corev1.Node) error {
+		attempts++
+		_, err := cs.CoreV1().Nodes().Update(context.Background(), n, metav1.UpdateOptions{})
+		return err
+	})
+	if err != nil || attempts != 4 {
+		t.Errorf("err %v after %d attempts", err, attempts)
+	}
+	err = Retry(context.Background(), cs, "ghost", nil, func(*corev1.Node) error { return nil })
+	if !errors.Is(err, ErrNodeGone) {
+		t.Errorf("gone node: %v", err)
+	}
+	err = Retry(context.Background(), cs, "n1", nil, func(*corev1.Node) error { return &ConflictError{Details: []string{"x"}} })
+	var conflict *ConflictError
+	if !errors.As(err, &conflict) {
+		t.Errorf("an ownership conflict must not be retried: %v", err)
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}
