@@ -23,9 +23,15 @@ variable "label_loggers" {
   default = false
 }
 
-resource "k8sfleet_node_label" "logger" {
-  for_each  = var.label_loggers ? toset(["k8s-01", "k8s-02"]) : toset([])
-  node_name = each.key
+resource "k8sfleet_node_label" "logger_k8s_01" {
+  count     = var.label_loggers ? 1 : 0
+  node_name = "k8s-01"
+  labels    = { logger = "fluentd" }
+}
+
+resource "k8sfleet_node_label" "logger_k8s_02" {
+  count     = var.label_loggers ? 1 : 0
+  node_name = "k8s-02"
   labels    = { logger = "fluentd" }
 }
 
@@ -65,7 +71,7 @@ resource "k8sfleet_daemonset" "fluentd" {
     }
   }
   # The labels must be on the nodes before the DaemonSet is planned and applied.
-  depends_on = [k8sfleet_node_label.logger]
+  depends_on = [k8sfleet_node_label.logger_k8s_01, k8sfleet_node_label.logger_k8s_02]
 }
 
 output "expected_pod_count" {
