@@ -39,7 +39,7 @@ func buildProvider() (string, error) {
 }
 
 // NewCLI prepares a working directory whose terraform uses the freshly built provider
-// through dev_overrides and the given kubeconfig.
+// through dev_overrides and the given kubeconfig ("" when the provider block says it all).
 func NewCLI(t *testing.T, kubeconfig string) *CLI {
 	t.Helper()
 	dir, err := buildProvider()
@@ -56,7 +56,10 @@ func NewCLI(t *testing.T, kubeconfig string) *CLI {
 	if bin == "" {
 		bin = "terraform"
 	}
-	env := []string{"TF_CLI_CONFIG_FILE=" + rc, "KUBE_CONFIG_PATH=" + kubeconfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"}
+	env := []string{"TF_CLI_CONFIG_FILE=" + rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"}
+	if kubeconfig != "" {
+		env = append(env, "KUBE_CONFIG_PATH="+kubeconfig)
+	}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "KUBE_") {
 			env = append(env, kv)
@@ -76,10 +79,12 @@ func (c *CLI) Write(t *testing.T, config string) {
 
 // Command returns a terraform command in the working directory.
 func (c *CLI) Command(ctx context.Context, extraEnv []string, args ...string) *exec.Cmd {
-	flags := []string{"-no-color"}
+	var flags []string
 	switch args[0] {
 	case "plan", "apply", "destroy", "import", "refresh":
-		flags = append(flags, "-input=false")
+		flags = []string{"-no-color", "-input=false"}
+	case "show", "output", "validate", "init":
+		flags = []string{"-no-color"}
 	}
 	args = append(args[:1:1], append(flags, args[1:]...)...)
 	cmd := exec.CommandContext(ctx, c.bin, args...)

@@ -199,6 +199,13 @@ func (s *Settings) fromKubeconfig() (*rest.Config, error) {
 	if s.TLSServerName != "" {
 		overrides.ClusterInfo.TLSServerName = s.TLSServerName
 	}
+	if s.ClusterCACertificate != "" {
+		ca, err := pemOrFile("cluster_ca_certificate", s.ClusterCACertificate)
+		if err != nil {
+			return nil, err
+		}
+		overrides.ClusterInfo.CertificateAuthorityData = ca
+	}
 	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides).ClientConfig()
 	if err != nil {
 		return nil, fmt.Errorf("%s: invalid kubeconfig %s: %w", attr, strings.Join(rules.Precedence, ", "), err)

@@ -33,6 +33,10 @@ func TestAccSecretsNeverLogged(t *testing.T) {
 	var server, ca, token, cert, key string
 	for _, cl := range restricted.Clusters {
 		server, ca = cl.Server, string(cl.CertificateAuthorityData)
+		if ca == "" && cl.CertificateAuthority != "" {
+			raw, _ := os.ReadFile(cl.CertificateAuthority)
+			ca = string(raw)
+		}
 	}
 	for _, a := range restricted.AuthInfos {
 		token = a.Token
