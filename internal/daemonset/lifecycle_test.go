@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -210,4 +211,22 @@ func TestAccDaemonSet_badInputFailsAtPlan(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestAccDaemonSet_quantitiesCompareByMeaning: "0.1" CPU is stored as "100m" by the server,
+// "0.5Gi" as "512Mi", and an int-or-string 1 as 1; none of them is a perpetual diff.
+func TestAccDaemonSet_quantitiesCompareByMeaning(t *testing.T) {
+	name := acctest.RandomName("quantity")
+	cfg := strings.NewReplacer(
+		`requests = { cpu = "100m", memory = "200Mi" }`, `requests = { cpu = "0.1", memory = "0.5Gi" }`,
+	).Replace(fluentd{name: name, namespace: "default",
+		specExtra: []string{`update_strategy = { type = "RollingUpdate", rolling_update = { max_unavailable = "1", max_surge = "0" } }`}}.hcl())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             checkDestroyed(t, "default", name),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
 }
