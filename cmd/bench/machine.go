@@ -115,3 +115,12 @@ func writeJSON(path string, v any) error {
 	}
 	return os.WriteFile(path, append(raw, '\n'), 0o644)
 }
+
+// loadAvg1 is the one-minute load average: the machine is shared, and this says how busy it was.
+func loadAvg1() float64 {
+	var l float64
+	if raw, err := os.ReadFile("/proc/loadavg"); err == nil {
+		fmt.Sscanf(string(raw), "%f", &l)
+	}
+	return l
+}

@@ -153,7 +153,7 @@ func benchNodes(ctx context.Context, c config, machine Machine, rc, dir string, 
 	nr := &nodeRun{Nodes: n, Started: time.Now().UTC(), Machine: machine}
 	name := fmt.Sprintf("bench-%d-%d", n, os.Getpid())
 	start := time.Now()
-	cluster, err := testcluster.Start(ctx, name, testcluster.Options{})
+	cluster, err := startCluster(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -188,6 +188,26 @@ func benchNodes(ctx context.Context, c config, machine Machine, rc, dir string, 
 	}
 	fmt.Print("\n", renderNodeTable(nr))
 	return nr, nil
+}
+
+// startCluster retries: clusters started at the same moment by others on this machine can
+// pick the same free port, and then one of them does not serve.
+func startCluster(ctx context.Context, name string) (*testcluster.Cluster, error) {
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		var cluster *testcluster.Cluster
+		if cluster, err = testcluster.Start(ctx, name, testcluster.Options{}); err == nil {
+			return cluster, nil
+		}
+		fmt.Printf("bench: starting cluster %s (attempt %d): %v\n", name, attempt, firstLine(err.Error()))
+		stopCtx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		_ = testcluster.Named(name).Stop(stopCtx)
+		cancel()
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, err
 }
 
 func contains(xs []int, x int) bool {

@@ -13,6 +13,7 @@ type scenario struct {
 	Resources int    // resource instances in the configuration
 	QPS       string // the provider's client rate limit
 	Predict   bool   // predict_placement
+	Repeat    int    // plan steps run this many times; the fastest counts (the machine is shared)
 	Steps     []step
 	HCL       string
 }
@@ -32,6 +33,10 @@ var (
 	stepPlanSame   = step{"plan (no change)", []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, 0}
 	stepDestroy    = step{"destroy", []string{"destroy", "-input=false", "-no-color", "-auto-approve"}, 0}
 )
+
+// planRepeats is how often each DaemonSet plan runs: the prediction's cost is the difference
+// of two plans, and on a shared machine the fastest of three is the steadiest figure.
+const planRepeats = 3
 
 const (
 	qpsDefault = "50/100 (default)"
@@ -139,7 +144,8 @@ func daemonSets(name string, d int, predict bool, steps []step) scenario {
   }
 }
 `, d, name, name, name, nodePrefix)
-	return scenario{Name: name, Kind: "k8sfleet_daemonset", Form: "count", Resources: d, QPS: qpsDefault, Predict: predict, Steps: steps, HCL: hcl}
+	return scenario{Name: name, Kind: "k8sfleet_daemonset", Form: "count", Resources: d, QPS: qpsDefault, Predict: predict,
+		Repeat: planRepeats, Steps: steps, HCL: hcl}
 }
 
 // nodeNames is the literal for_each set: Terraform's range() stops at 1,024 elements.
