@@ -138,6 +138,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 	st.ID = types.StringValue(nodeops.FormatID(target, keysOf(p.labels)))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 	resp.Diagnostics.Append(kept.Save(ctx, resp.Private)...)
+	resp.Diagnostics.Append(nodeops.SaveNodesRV(ctx, resp.Private, list)...)
 }
 
 // Update labels nodes that joined, relabels the rest and cleans nodes that left.
@@ -248,7 +249,7 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	list, err := r.client.Nodes.List(ctx)
+	list, err := nodeops.NodesForPlan(ctx, r.client, req.Private)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot list nodes", kube.Explain(err, "list", "nodes"))
 		return

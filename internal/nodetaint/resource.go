@@ -130,6 +130,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 	st.ID = types.StringValue(nodeops.FormatID(target, p.ids))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 	resp.Diagnostics.Append(still.Save(ctx, resp.Private)...)
+	resp.Diagnostics.Append(nodeops.SaveNodesRV(ctx, resp.Private, list)...)
 }
 
 // Update taints nodes that joined, changes the rest and cleans nodes that left.
@@ -249,7 +250,7 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	list, err := r.client.Nodes.List(ctx)
+	list, err := nodeops.NodesForPlan(ctx, r.client, req.Private)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot list nodes", kube.Explain(err, "list", "nodes"))
 		return
