@@ -59,6 +59,8 @@ type Options struct {
 }
 
 // Start creates a cluster named name (kwokctl --runtime binary), waiting until it serves.
+// Clusters started at the same moment can pick the same free port, so a cluster that does
+// not come up is deleted and created again, up to three times.
 func Start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 	bin := BinDir()
 	for _, b := range []string{"kwokctl", "kwok", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"} {
@@ -66,9 +68,24 @@ func Start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 			return nil, fmt.Errorf("%s is not built in %s: run scripts/build-tools.sh (make tools)", b, bin)
 		}
 	}
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		var c *Cluster
+		if c, err = start(ctx, name, opts); err == nil {
+			return c, nil
+		}
+		fmt.Fprintf(os.Stderr, "testcluster: starting %s (attempt %d): %v\n", name, attempt, err)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, err
+}
+
+func start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 	c := Named(name)
-	workdir := c.workdir
-	_ = c.kwokctl(ctx, "delete", "cluster") // a cluster left by a killed run
+	bin, workdir := c.bin, c.workdir
+	_ = c.kwokctl(ctx, "delete", "cluster") // a cluster left by a killed run or a failed attempt
 
 	args := []string{"create", "cluster", "--runtime", "binary",
 		"--kube-apiserver-binary", filepath.Join(bin, "kube-apiserver"),
