@@ -54,8 +54,6 @@ func Named(name string) *Cluster {
 type Options struct {
 	// Authorization enables RBAC on the API server.
 	Authorization bool
-	// AuditPolicy is a path to an audit policy; the log goes to the cluster's work dir.
-	AuditPolicy string
 }
 
 // Start creates a cluster named name (kwokctl --runtime binary), waiting until it serves.
@@ -97,9 +95,6 @@ func start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 		"--disable-qps-limits",
 		fmt.Sprintf("--kube-authorization=%t", opts.Authorization),
 		"--wait", "60s",
-	}
-	if opts.AuditPolicy != "" {
-		args = append(args, "--kube-audit-policy", opts.AuditPolicy)
 	}
 	if err := c.kwokctl(ctx, args...); err != nil {
 		return nil, err
