@@ -42,7 +42,9 @@ build_kwok() {
 }
 
 build_terraform() {
-  if [ -n "${TF_ACC_TERRAFORM_PATH:-}" ] || command -v terraform >/dev/null 2>&1; then
+  # The GNUmakefile always sets TF_ACC_TERRAFORM_PATH, to the cache path when nothing else is
+  # found: only an executable one counts.
+  if [ -x "${TF_ACC_TERRAFORM_PATH:-}" ] || command -v terraform >/dev/null 2>&1; then
     return
   fi
   if [ ! -x "$K8SFLEET_BIN/terraform" ]; then

@@ -17,4 +17,13 @@ go vet ./...
 echo "== unit and acceptance tests (terraform: $TF_ACC_TERRAFORM_PATH)"
 go test -p 2 -count=1 -timeout 45m ./... 2>&1 | tee build/test.log
 
+echo "== docs-check: docs/ is what tfplugindocs generates"
+make --no-print-directory docs-check
+
+echo "== lint (golangci-lint v2, .golangci.yml)"
+make --no-print-directory lint
+
+echo "== acceptance tests under OpenTofu"
+make --no-print-directory testacc-tofu 2>&1 | tee build/test-tofu.log
+
 echo "== make test finished in $(( $(date +%s) - start ))s"

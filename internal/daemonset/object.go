@@ -124,7 +124,7 @@ func mergedManager(ds *appsv1.DaemonSet) (metav1.ManagedFieldsEntry, error) {
 				continue
 			}
 			s := &fieldpath.Set{}
-			if err := s.FromJSON(bytes.NewReader(e.FieldsV1.Raw)); err != nil {
+			if err := s.FromJSON(bytes.NewReader(e.FieldsV1.GetRawBytes())); err != nil {
 				return metav1.ManagedFieldsEntry{}, fmt.Errorf("managed fields of %s: %w", e.Manager, err)
 			}
 			union = union.Union(s)
@@ -139,7 +139,7 @@ func mergedManager(ds *appsv1.DaemonSet) (metav1.ManagedFieldsEntry, error) {
 	}
 	return metav1.ManagedFieldsEntry{
 		Manager: importManager, Operation: metav1.ManagedFieldsOperationApply, APIVersion: "apps/v1",
-		FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: raw},
+		FieldsType: "FieldsV1", FieldsV1: metav1.NewFieldsV1(string(raw)),
 	}, nil
 }
 

@@ -241,7 +241,7 @@ func copyExample(t *testing.T, dir string) string {
 	}
 	declared := false
 	for _, e := range entries {
-		if e.IsDir() || !(strings.HasSuffix(e.Name(), ".tf") || strings.HasSuffix(e.Name(), ".tfvars")) {
+		if e.IsDir() || !isConfigFile(e.Name()) {
 			continue
 		}
 		raw, err := os.ReadFile(filepath.Join(dir, e.Name()))
@@ -262,6 +262,10 @@ func copyExample(t *testing.T, dir string) string {
 		}
 	}
 	return work
+}
+
+func isConfigFile(name string) bool {
+	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tfvars")
 }
 
 func run(t *testing.T, bin, rc, dir string, args ...string) {
