@@ -32,7 +32,7 @@ func daemonSetHCL(name, value string) string {
       }
     }
   }
-  depends_on = [k8sfleet_node_label.logger]
+  depends_on = [k8sfleet_node_label.k8s01, k8sfleet_node_label.k8s02]
 }
 `, name, name, name, value)
 }
@@ -44,19 +44,17 @@ func TestAccNodeLabel_sameRunPrediction(t *testing.T) {
 	c := acctest.Cluster(t).Client
 	name := acctest.RandomName("agent")
 	value := acctest.RandomName("fluentd")
-	config := fmt.Sprintf(`resource "k8sfleet_node_label" "logger" {
-  for_each  = toset(["k8s-01", "k8s-02"])
-  node_name = each.key
-  labels    = { logger = %q }
-}
-`, value) + daemonSetHCL(name, value)
+	// Two resources rather than for_each: the test framework's state checks do not take for_each keys.
+	config := label{name: "k8s01", node: "k8s-01", labels: map[string]string{"logger": value}}.hcl() +
+		label{name: "k8s02", node: "k8s-02", labels: map[string]string{"logger": value}}.hcl() +
+		daemonSetHCL(name, value)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             destroyed(t, "logger="+value),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction("k8sfleet_node_label.logger[\"k8s-01\"]", plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction("k8sfleet_node_label.k8s01", plancheck.ResourceActionCreate),
 				plancheck.ExpectKnownValue("k8sfleet_daemonset.agent", tfjsonpath.New("expected_pod_count"), knownvalue.Int64Exact(2)),
 			}},
 			Check: func(*terraform.State) error {
