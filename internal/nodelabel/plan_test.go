@@ -26,7 +26,7 @@ func owned(name string, labels map[string]string, owners map[string]string) *cor
 			fields += `"f:` + k + `":{}`
 		}
 		n.ManagedFields = append(n.ManagedFields, metav1.ManagedFieldsEntry{Manager: manager, Operation: metav1.ManagedFieldsOperationApply,
-			FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(fields + "}}}")}})
+			FieldsType: "FieldsV1", FieldsV1: metav1.NewFieldsV1(fields + "}}}")})
 	}
 	return n
 }

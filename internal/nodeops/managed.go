@@ -23,7 +23,7 @@ func LabelOwners(node *corev1.Node) map[string][]LabelOwner {
 		if mf.Subresource != "" || mf.FieldsV1 == nil {
 			continue
 		}
-		for _, key := range labelKeys(mf.FieldsV1.Raw) {
+		for _, key := range labelKeys(mf.FieldsV1.GetRawBytes()) {
 			out[key] = append(out[key], LabelOwner{Manager: mf.Manager, Operation: mf.Operation})
 		}
 	}
