@@ -174,9 +174,7 @@ func (t *tfRunner) plannedPods() (string, error) {
 
 // printWarnings shows the provider's placement warnings from the plan output.
 func printWarnings(out string) {
-	for _, block := range strings.Split(out, "╷") {
-		if strings.Contains(block, "Warning:") {
-			fmt.Print(strings.TrimRight(strings.ReplaceAll(block, "│ ", "  "), "╵\n"), "\n")
-		}
+	if i := strings.Index(out, "\nWarning: DaemonSet"); i >= 0 {
+		fmt.Println(strings.TrimSpace(out[i:]))
 	}
 }
