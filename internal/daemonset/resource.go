@@ -77,29 +77,9 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	want, diags := plan.desired(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if r.write(ctx, &plan, timeout, true, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
-	api := r.client.Clientset.AppsV1().DaemonSets(want.ds.Namespace)
-	if _, err := api.Get(ctx, want.ds.Name, metav1.GetOptions{}); err == nil {
-		resp.Diagnostics.AddError("DaemonSet already exists", alreadyExists(want.ds.Namespace, want.ds.Name))
-		return
-	} else if !apierrors.IsNotFound(err) {
-		resp.Diagnostics.AddError("Cannot read the DaemonSet", kube.Explain(err, "get", "daemonsets"))
-		return
-	}
-	ds, err := r.apply(ctx, &plan, want, false)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot create the DaemonSet", kube.Explain(err, "create", "daemonsets"))
-		return
-	}
-	r.finishApply(ctx, &plan, ds, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 // Update applies the changed configuration and waits for the rollout.
@@ -111,22 +91,45 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
+	if r.write(ctx, &plan, timeout, false, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+}
+
+// write applies the planned object and waits for its rollout; it reports whether the
+// object was written, so that state is saved exactly when the cluster has it.
+func (r *Resource) write(ctx context.Context, plan *model, timeout time.Duration, create bool, diags *diag.Diagnostics) bool {
+	if diags.HasError() {
+		return false
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-
-	want, diags := plan.desired(ctx)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	want, d := plan.desired(ctx)
+	diags.Append(d...)
+	if diags.HasError() {
+		return false
 	}
-	ds, err := r.apply(ctx, &plan, want, false)
+	verb := "patch"
+	if create {
+		verb = "create"
+		_, err := r.client.Clientset.AppsV1().DaemonSets(want.ds.Namespace).Get(ctx, want.ds.Name, metav1.GetOptions{})
+		switch {
+		case err == nil:
+			diags.AddError("DaemonSet already exists", alreadyExists(want.ds.Namespace, want.ds.Name))
+			return false
+		case !apierrors.IsNotFound(err):
+			diags.AddError("Cannot read the DaemonSet", kube.Explain(err, "get", "daemonsets"))
+			return false
+		}
+	}
+	ds, err := r.apply(ctx, plan, want, false)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot update the DaemonSet", kube.Explain(err, "patch", "daemonsets"))
-		return
+		diags.AddError("Cannot "+verb+" the DaemonSet", kube.Explain(err, verb, "daemonsets"))
+		return false
 	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
-	r.finishApply(ctx, &plan, ds, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.finishApply(ctx, plan, ds, diags)
+	return true
 }
 
 // apply sends the server-side apply request (dryRun true writes nothing).
