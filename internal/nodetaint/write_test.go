@@ -1,0 +1,67 @@
+package nodetaint
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+)
+
+// TestWriteLosesNothingOnConflict: another client writes between our read and our update;
+// the update fails on the resourceVersion, we read again, and both sides' taints survive.
+func TestWriteLosesNothingOnConflict(t *testing.T) {
+	theirs := corev1.Taint{Key: "theirs", Value: "x", Effect: corev1.TaintEffectNoSchedule}
+	ours := corev1.Taint{Key: "gpu", Value: "true", Effect: corev1.TaintEffectNoExecute}
+	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "k8s-01", ResourceVersion: "1"}}
+	cs := fake.NewClientset(node)
+	raced := false
+	cs.PrependReactor("update", "nodes", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		update, _ := a.(k8stesting.UpdateAction)
+		sent, _ := update.GetObject().(*corev1.Node)
+		if raced || sent == nil {
+			return false, nil, nil
+		}
+		raced = true
+		// The other writer gets in first; our update, based on the old read, must not win.
+		live, _ := cs.Tracker().Get(schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "", "k8s-01")
+		n, _ := live.(*corev1.Node)
+		n = n.DeepCopy()
+		n.Spec.Taints = append(n.Spec.Taints, theirs)
+		n.ResourceVersion = "2"
+		if err := cs.Tracker().Update(schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, n, ""); err != nil {
+			t.Fatal(err)
+		}
+		if sent.ResourceVersion != "1" {
+			t.Errorf("update sent resourceVersion %q, want the one read", sent.ResourceVersion)
+		}
+		return true, nil, apierrors.NewConflict(schema.GroupResource{Resource: "nodes"}, "k8s-01", errors.New("the object has been modified"))
+	})
+	w := &writer{client: kube.FromClientset(cs, kube.Options{}), want: []corev1.Taint{ours}, owned: nodeops.Ownership{}}
+	owned, err := w.set(context.Background(), "k8s-01", node.DeepCopy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(owned) != 1 || owned[0] != "gpu:NoExecute" {
+		t.Errorf("owned %v", owned)
+	}
+	got, _ := cs.CoreV1().Nodes().Get(context.Background(), "k8s-01", metav1.GetOptions{})
+	if _, ok := nodeops.FindTaint(got.Spec.Taints, nodeops.IDOf(theirs)); !ok {
+		t.Errorf("the other writer's taint was lost: %v", got.Spec.Taints)
+	}
+	if _, ok := nodeops.FindTaint(got.Spec.Taints, nodeops.IDOf(ours)); !ok {
+		t.Errorf("our taint was lost: %v", got.Spec.Taints)
+	}
+	if !raced {
+		t.Error("the race was not staged")
+	}
+}
