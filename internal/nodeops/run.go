@@ -3,7 +3,6 @@ package nodeops
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -15,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/util/retry"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 )
 
 // Workers bounds how many nodes one resource changes at once.
@@ -133,33 +134,17 @@ func Retryable(err error) bool {
 	}
 }
 
-func hasFieldConflicts(err error) bool {
-	var status apierrors.APIStatus
-	if !errors.As(err, &status) || status.Status().Details == nil {
-		return false
-	}
-	for _, c := range status.Status().Details.Causes {
-		if c.Type == metav1.CauseTypeFieldManagerConflict {
-			return true
-		}
-	}
-	return false
-}
+func hasFieldConflicts(err error) bool { return len(kube.FieldConflicts(err)) > 0 }
 
 // FieldConflictError turns a server-side apply conflict into our conflict error, naming
-// the node, each label and its owner.
+// the node, each field and its owner.
 func FieldConflictError(node string, err error) error {
 	if !apierrors.IsConflict(err) || !hasFieldConflicts(err) {
 		return err
 	}
-	var status apierrors.APIStatus
-	errors.As(err, &status)
 	var details []string
-	for _, c := range status.Status().Details.Causes {
-		if c.Type != metav1.CauseTypeFieldManagerConflict {
-			continue
-		}
-		details = append(details, fmt.Sprintf("%s on node %s: %s; set force = true to take it over", c.Field, node, c.Message))
+	for _, c := range kube.FieldConflicts(err) {
+		details = append(details, "node "+node+": "+c)
 	}
 	return &ConflictError{Details: details}
 }
