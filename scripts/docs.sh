@@ -32,20 +32,19 @@ trap 'rm -rf "$shim"' EXIT
 ln -s "$terraform" "$shim/terraform"
 : > "$shim/empty.tfrc"
 
+run_tfplugindocs() { # run_tfplugindocs COMMAND ARGS...: the project's terraform, no download
+  local cmd=$1
+  shift
+  if ! PATH="$shim:$PATH" TF_CLI_CONFIG_FILE="$shim/empty.tfrc" CHECKPOINT_DISABLE=1 \
+    "$tfplugindocs" "$cmd" --provider-name k8sfleet "$@" >"$shim/$cmd.log" 2>&1; then
+    cat "$shim/$cmd.log" >&2
+    echo "docs: tfplugindocs $cmd failed" >&2
+    return 1
+  fi
+}
+
 generate() {
-  PATH="$shim:$PATH" TF_CLI_CONFIG_FILE="$shim/empty.tfrc" CHECKPOINT_DISABLE=1 \
-    "$tfplugindocs" generate --provider-name k8sfleet --rendered-provider-name k8sfleet "$@" >"$shim/generate.log" 2>&1 || {
-      cat "$shim/generate.log" >&2
-      echo "docs: tfplugindocs generate failed" >&2
-      return 1
-    }
-  # tfplugindocs validate checks the front matter, file names and subcategories.
-  PATH="$shim:$PATH" TF_CLI_CONFIG_FILE="$shim/empty.tfrc" CHECKPOINT_DISABLE=1 \
-    "$tfplugindocs" validate --provider-name k8sfleet >"$shim/validate.log" 2>&1 || {
-      cat "$shim/validate.log" >&2
-      echo "docs: tfplugindocs validate failed" >&2
-      return 1
-    }
+  run_tfplugindocs generate --rendered-provider-name k8sfleet
 }
 
 case "${1:-generate}" in
@@ -66,6 +65,8 @@ case "${1:-generate}" in
       echo "docs-check: docs/ is out of date with the schema, templates/ or examples/; run make docs and commit docs/" >&2
       exit 1
     fi
+    # validate checks the front matter, file names and subcategories of docs/.
+    run_tfplugindocs validate
     echo "docs-check: docs/ is up to date"
     ;;
   *) echo "usage: $0 [generate|check]" >&2; exit 2 ;;
