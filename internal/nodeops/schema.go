@@ -49,8 +49,10 @@ func TargetAttributes(k Kind) map[string]schema.Attribute {
 			Description: "The fleet form: a Kubernetes label selector such as `pool=gpu,!canary`, as in the `k8sfleet_nodes` " +
 				"data source. Every plan resolves it against the live nodes into `nodes`, so the plan shows nodes joining " +
 				"and leaving; the apply sets the " + k.Plural + " on nodes that joined and removes them from nodes that left. " +
-				"Changing it updates in place. The selection is read at plan time and read again when the apply re-plans: " +
-				"if nodes joined or left in between, Terraform reports an inconsistent final plan and nothing is changed; plan again.",
+				"Changing it updates in place. The apply changes exactly the nodes the plan listed: for an update its re-plan " +
+				"resolves the selector against the same node snapshot as the plan, and nodes that joined since show up in " +
+				"the next plan. A create has no such snapshot: if nodes joined or left between `plan -out` and `apply`, " +
+				"Terraform reports an inconsistent final plan before anything is written; plan again.",
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1), kubeattr.LabelSelectorValidator{}},
 		},
 		"force": schema.BoolAttribute{
