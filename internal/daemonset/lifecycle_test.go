@@ -214,11 +214,11 @@ func TestAccDaemonSet_badInputFailsAtPlan(t *testing.T) {
 }
 
 // TestAccDaemonSet_quantitiesCompareByMeaning: "0.1" CPU is stored as "100m" by the server,
-// "0.5Gi" as "512Mi", and an int-or-string 1 as 1; none of them is a perpetual diff.
+// "0.15625Gi" as "160Mi", and an int-or-string 1 as 1; none of them is a perpetual diff.
 func TestAccDaemonSet_quantitiesCompareByMeaning(t *testing.T) {
 	name := acctest.RandomName("quantity")
 	cfg := strings.NewReplacer(
-		`requests = { cpu = "100m", memory = "200Mi" }`, `requests = { cpu = "0.1", memory = "0.5Gi" }`,
+		`requests = { cpu = "100m", memory = "200Mi" }`, `requests = { cpu = "0.1", memory = "0.15625Gi" }`,
 	).Replace(fluentd{name: name, namespace: "default",
 		specExtra: []string{`update_strategy = { type = "RollingUpdate", rolling_update = { max_unavailable = "1", max_surge = "0" } }`}}.hcl())
 	resource.Test(t, resource.TestCase{
