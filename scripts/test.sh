@@ -15,7 +15,11 @@ echo "== go vet"
 go vet ./...
 
 echo "== unit and acceptance tests (terraform: $TF_ACC_TERRAFORM_PATH)"
-go test -p 2 -count=1 -timeout 45m ./... 2>&1 | tee build/test.log
+# The full log (with each test's figures) goes to build/test.log; the console gets results.
+go test -v -p 2 -count=1 -timeout 45m ./... 2>&1 | tee build/test.log |
+  grep --line-buffered -E '^(--- FAIL|ok |FAIL|panic)|^    --- FAIL|^    [a-z_]+_test\.go:[0-9]+: ' || true
+grep -qE '^(FAIL|panic)' build/test.log && { echo "== unit and acceptance tests failed (build/test.log)"; exit 1; }
+echo "== $(grep -c '^--- PASS' build/test.log) tests passed, $(grep -c '^--- SKIP' build/test.log) skipped"
 
 echo "== docs-check: docs/ is what tfplugindocs generates"
 make --no-print-directory docs-check
