@@ -221,3 +221,25 @@ func merge(maps ...map[string]string) map[string]string {
 func wrapped(text string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`))
 }
+
+// TestAccNodeLabel_unconfiguredProvider: while the provider's cluster is not known yet (it is
+// created in the same run), the plan succeeds with the computed values unknown.
+func TestAccNodeLabel_unconfiguredProvider(t *testing.T) {
+	acctest.Cluster(t)
+	config := `
+resource "terraform_data" "cluster" { input = "https://127.0.0.1:1" }
+provider "k8sfleet" { host = terraform_data.cluster.output }
+` + label{node: "k8s-01", labels: map[string]string{"logger": "fluentd"}}.hcl()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:             config,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue(addr, tfjsonpath.New("nodes")),
+				plancheck.ExpectUnknownValue(addr, tfjsonpath.New("field_manager")),
+			}},
+		}},
+	})
+}

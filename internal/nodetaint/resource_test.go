@@ -205,3 +205,24 @@ func TestAccNodeTaint_invalid(t *testing.T) {
 		})
 	})
 }
+
+// TestAccNodeTaint_unconfiguredProvider: while the provider's cluster is not known yet (it is
+// created in the same run), the plan succeeds with the computed values unknown.
+func TestAccNodeTaint_unconfiguredProvider(t *testing.T) {
+	acctest.Cluster(t)
+	config := `
+resource "terraform_data" "cluster" { input = "https://127.0.0.1:1" }
+provider "k8sfleet" { host = terraform_data.cluster.output }
+` + taint{node: "k8s-01", taints: []corev1.Taint{tt("gpu", "", noSchedule)}}.hcl()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:             config,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue(addr, tfjsonpath.New("nodes")),
+			}},
+		}},
+	})
+}
