@@ -20,6 +20,10 @@ import (
 	"syscall"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
 )
 
@@ -52,6 +56,7 @@ func main() {
 	flag.StringVar(&c.page, "page", "bench/RESULTS.md", "results page to update")
 	flag.BoolVar(&c.goBench, "gobench", true, "also run internal/placement's BenchmarkPredict")
 	flag.BoolVar(&c.keepCluster, "keep", false, "leave each cluster running")
+	flag.IntVar(&planRepeats, "repeat", planRepeats, "how often each DaemonSet plan runs (the fastest counts)")
 	render := flag.Bool("render", false, "only render the results page from the stored JSON results")
 	flag.Parse()
 
@@ -73,7 +78,7 @@ func main() {
 	}
 	var err error
 	if *render {
-		err = renderPage(c)
+		_, err = renderPage(c)
 	} else {
 		err = run(c)
 	}
@@ -125,26 +130,23 @@ func run(c config) error {
 		}
 	}
 
-	var runs []*nodeRun
 	for _, n := range c.nodes {
-		nr, err := benchNodes(ctx, c, machine, rc, filepath.Join(runDir, fmt.Sprintf("n%d", n)), n)
-		if nr != nil {
-			runs = append(runs, nr)
-		}
-		if err != nil {
+		if _, err := benchNodes(ctx, c, machine, rc, filepath.Join(runDir, fmt.Sprintf("n%d", n)), n); err != nil {
 			return err
 		}
 	}
 
-	md := renderRuns(runs)
-	fmt.Println()
-	fmt.Print(md)
+	md, err := renderPage(c)
+	if err != nil {
+		return err
+	}
+	fmt.Print("\n", md, "\n")
 	dated := filepath.Join(c.outDir, "results-"+time.Now().UTC().Format("2006-01-02")+".md")
 	if err := os.WriteFile(dated, []byte(md), 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("bench: wrote %s\n", dated)
-	return renderPage(c)
+	fmt.Printf("bench: wrote %s (every node count in %s)\n", dated, c.resultsDir)
+	return nil
 }
 
 // benchNodes runs every scenario on a fresh cluster with n nodes.
@@ -169,6 +171,9 @@ func benchNodes(ctx context.Context, c config, machine Machine, rc, dir string, 
 	if err := cluster.CreateNodes(ctx, testcluster.FleetNodes("node", n)); err != nil {
 		return nil, err
 	}
+	if err := createQuotaNamespace(ctx, cluster); err != nil {
+		return nil, err
+	}
 	nr.SetupSeconds = time.Since(start).Seconds()
 	fmt.Printf("== %d nodes ready in %.1f s (kubeconfig %s)\n", n, nr.SetupSeconds, cluster.Kubeconfig)
 
@@ -182,12 +187,29 @@ func benchNodes(ctx context.Context, c config, machine Machine, rc, dir string, 
 		tf := &tfRunner{bin: c.terraform, dir: filepath.Join(dir, sc.Name), rc: rc, kubeconfig: cluster.Kubeconfig}
 		results := runScenario(ctx, tf, sc, n)
 		nr.Results = append(nr.Results, results...)
-		if err := saveNodeRun(c.resultsDir, nr); err != nil {
+		if err := mergeNodeRun(c.resultsDir, nr); err != nil {
 			return nr, err
 		}
 	}
 	fmt.Print("\n", renderNodeTable(nr))
 	return nr, nil
+}
+
+// createQuotaNamespace makes QuotaNamespace, where no pod may be created.
+func createQuotaNamespace(ctx context.Context, cluster *testcluster.Cluster) error {
+	_, err := cluster.Client.CoreV1().Namespaces().Create(ctx,
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: QuotaNamespace}}, metav1.CreateOptions{})
+	if err != nil {
+		return fmt.Errorf("creating namespace %s: %w", QuotaNamespace, err)
+	}
+	quota := &corev1.ResourceQuota{
+		ObjectMeta: metav1.ObjectMeta{Name: "no-pods", Namespace: QuotaNamespace},
+		Spec:       corev1.ResourceQuotaSpec{Hard: corev1.ResourceList{corev1.ResourcePods: resource.MustParse("0")}},
+	}
+	if _, err := cluster.Client.CoreV1().ResourceQuotas(QuotaNamespace).Create(ctx, quota, metav1.CreateOptions{}); err != nil {
+		return fmt.Errorf("creating the quota in %s: %w", QuotaNamespace, err)
+	}
+	return nil
 }
 
 // startCluster retries: clusters started at the same moment by others on this machine can

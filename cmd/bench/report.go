@@ -20,8 +20,42 @@ type nodeRun struct {
 	Results      []Result  `json:"results"`
 }
 
-func saveNodeRun(dir string, nr *nodeRun) error {
-	return writeJSON(filepath.Join(dir, fmt.Sprintf("n%d.json", nr.Nodes)), nr)
+// mergeNodeRun stores nr's results over the stored ones at the same node count: scenarios
+// measured now replace their earlier results, the others are kept (runs with -only).
+func mergeNodeRun(dir string, nr *nodeRun) error {
+	path := filepath.Join(dir, fmt.Sprintf("n%d.json", nr.Nodes))
+	merged := *nr
+	if raw, err := os.ReadFile(path); err == nil {
+		var old nodeRun
+		if err := json.Unmarshal(raw, &old); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		now := map[string]bool{}
+		for _, r := range nr.Results {
+			now[r.Scenario] = true
+		}
+		merged.Results = nil
+		for _, r := range old.Results {
+			if !now[r.Scenario] {
+				merged.Results = append(merged.Results, r)
+			}
+		}
+		merged.Results = append(merged.Results, nr.Results...)
+		sort.SliceStable(merged.Results, func(i, j int) bool {
+			return scenarioOrder(merged.Results[i].Scenario) < scenarioOrder(merged.Results[j].Scenario)
+		})
+	}
+	return writeJSON(path, &merged)
+}
+
+// scenarioOrder places a scenario as scenarios() lists it (at one node, every form is listed).
+func scenarioOrder(name string) int {
+	for i, sc := range scenarios(1, 1) {
+		if sc.Name == name {
+			return i
+		}
+	}
+	return 1 << 20
 }
 
 func loadNodeRuns(dir string) ([]*nodeRun, error) {
@@ -103,8 +137,15 @@ func renderNodeTable(nr *nodeRun) string {
 		if r.Form != "count" {
 			res += " (" + r.Form + ")"
 		}
-		if r.Kind == "k8sfleet_daemonset" && !r.Predict {
-			res += ", predict_placement = false"
+		if r.Kind == "k8sfleet_daemonset" {
+			if r.Pinned {
+				res += ", one node each"
+			} else {
+				res += ", every node (no pods)"
+			}
+			if !r.Predict {
+				res += ", predict_placement = false"
+			}
 		}
 		wall := fmt.Sprintf("%.2f", r.WallSeconds)
 		if len(r.WallRuns) > 1 {
@@ -193,10 +234,14 @@ var summaries = []summary{
 	{"20 DaemonSets: plan (create)", wallOf("ds-20", "plan (create)")},
 	{"20 DaemonSets: plan (create), predict_placement = false", wallOf("ds-20-nopredict", "plan (create)")},
 	{"**prediction's cost in the 20-DaemonSet create plan**", diffOf("ds-20", "ds-20-nopredict", "plan (create)")},
-	{"20 DaemonSets: apply (with rollout wait)", wallOf("ds-20", "apply")},
+	{"20 DaemonSets: apply", wallOf("ds-20", "apply")},
 	{"20 DaemonSets: plan (no change)", wallOf("ds-20", "plan (no change)")},
 	{"20 DaemonSets: plan (no change), predict_placement = false", wallOf("ds-20-nopredict", "plan (no change)")},
 	{"**prediction's cost in the 20-DaemonSet no-change plan**", diffOf("ds-20", "ds-20-nopredict", "plan (no change)")},
+	{"20 pinned DaemonSets: plan (create)", wallOf("ds-20-pinned", "plan (create)")},
+	{"20 pinned DaemonSets: apply (waits for the rollout)", wallOf("ds-20-pinned", "apply")},
+	{"20 pinned DaemonSets: plan (no change)", wallOf("ds-20-pinned", "plan (no change)")},
+	{"**prediction's cost in the pinned 20-DaemonSet no-change plan** (vs. the plan without prediction)", diffOf("ds-20-pinned", "ds-20-nopredict", "plan (no change)")},
 	{"node LISTs (requests) in the 20-DaemonSet no-change plan", func(nr *nodeRun) string {
 		if r := nr.find("ds-20", "plan (no change)"); r != nil {
 			return fmt.Sprintf("%.0f (%d)", nodeLists(r, nr.Nodes), r.Requests["list nodes"])
@@ -297,16 +342,23 @@ var targets = []target{
 		if nr == nil {
 			return notMeasured, ""
 		}
-		var worst float64 = math.Inf(-1)
+		worst := math.Inf(-1)
 		var parts []string
-		for _, st := range []string{"plan (create)", "plan (no change)"} {
-			a, b := nr.find("ds-20", st), nr.find("ds-20-nopredict", st)
-			if a == nil || b == nil {
-				return notMeasured, ""
+		for _, sc := range []string{"ds-20", "ds-20-pinned"} {
+			for _, st := range []string{"plan (create)", "plan (no change)"} {
+				a, b := nr.find(sc, st), nr.find("ds-20-nopredict", st)
+				if a == nil || b == nil {
+					continue
+				}
+				d := a.WallSeconds - b.WallSeconds
+				if sc == "ds-20" {
+					worst = max(worst, d)
+				}
+				parts = append(parts, fmt.Sprintf("%s %s %+.2f s (%.2f vs %.2f)", sc, st, d, a.WallSeconds, b.WallSeconds))
 			}
-			d := a.WallSeconds - b.WallSeconds
-			worst = max(worst, d)
-			parts = append(parts, fmt.Sprintf("%s %+.2f s (%.2f vs %.2f)", st, d, a.WallSeconds, b.WallSeconds))
+		}
+		if math.IsInf(worst, -1) {
+			return notMeasured, strings.Join(parts, "; ")
 		}
 		return verdict(worst < 1), strings.Join(parts, "; ")
 	}},
@@ -314,14 +366,17 @@ var targets = []target{
 		ok, measured := true, false
 		var parts []string
 		for _, nr := range runs {
-			r := nr.find("ds-20", "plan (no change)")
-			if r == nil {
-				continue
+			for _, sc := range []string{"ds-20", "ds-20-pinned"} {
+				r := nr.find(sc, "plan (no change)")
+				if r == nil {
+					continue
+				}
+				measured = true
+				lists, gets := nodeLists(r, nr.Nodes), r.Requests["get daemonsets"]
+				ok = ok && lists <= 1 && gets <= 20 && r.TotalRequests() == gets+r.Requests["list nodes"]
+				parts = append(parts, fmt.Sprintf("%d nodes, %s: %.0f LIST (%d pages), %d GET daemonsets, %d requests in all",
+					nr.Nodes, sc, lists, r.Requests["list nodes"], gets, r.TotalRequests()))
 			}
-			measured = true
-			lists, gets := nodeLists(r, nr.Nodes), r.Requests["get daemonsets"]
-			ok = ok && lists <= 1 && gets <= 20
-			parts = append(parts, fmt.Sprintf("%d nodes: %.0f LIST (%d pages), %d GET daemonsets", nr.Nodes, lists, r.Requests["list nodes"], gets))
 		}
 		if !measured {
 			return notMeasured, ""
@@ -426,11 +481,12 @@ runs against it. See the notes below the figures for what each target means and 
 
 `
 
-// renderPage rewrites the generated part of the results page from every stored result.
-func renderPage(c config) error {
+// renderPage rewrites the generated part of the results page from every stored result and
+// returns that part.
+func renderPage(c config) (string, error) {
 	runs, err := loadNodeRuns(c.resultsDir)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var b strings.Builder
 	b.WriteString(beginMarker + "\n\n")
@@ -438,15 +494,20 @@ func renderPage(c config) error {
 	for _, nr := range runs {
 		fmt.Fprintf(&b, "- %d nodes, %s: %s\n", nr.Nodes, nr.Started.Format("2006-01-02"), nr.Machine.String())
 	}
-	b.WriteString("\nEvery terraform command runs with its default `-parallelism=10`; the provider comes from the " +
-		"filesystem mirror `make install` writes. Rate-limit wait is the provider's time blocked in its client " +
+	b.WriteString("\nEvery terraform command runs with its default `-parallelism=10`; the provider is built from the commit named above into a " +
+		"filesystem mirror of the run's own. Rate-limit wait is the provider's time blocked in its client " +
 		"rate limiter, summed over requests (concurrent waits overlap, so it can exceed the wall time). Provider " +
 		"peak memory is the largest VmHWM/VmRSS of any terraform-provider-k8sfleet process terraform started, " +
 		"sampled from /proc every 100 ms. A node LIST of N nodes takes ceil(N/500) requests (pages). The machine is " +
 		"shared with other work: each command's row gives the 1-minute load average before it ran, and each " +
-		"DaemonSet plan runs three times, the fastest counting. The DaemonSets are pinned to one node each by " +
-		"node_selector (20 DaemonSets on every one of 5,000 fake nodes would be 100,000 pods); the prediction " +
-		"still evaluates every node, and expected_pods and excluded_nodes carry every node.\n\n")
+		"DaemonSet plan runs three times, the fastest counting.\n\n" +
+		"Two DaemonSet shapes: *every node* is a typical fleet agent that selects every node (expected_pods has N " +
+		"entries, excluded_nodes none); it lives in a namespace with a ResourceQuota of zero pods, because 20 " +
+		"DaemonSets on 5,000 fake nodes would be 100,000 pods, more than this machine holds, so its apply does " +
+		"not wait for a rollout. *Pinned* DaemonSets run on one node each (node_selector on the hostname), their " +
+		"pod really runs and apply waits for the rollout, and excluded_nodes has N-1 entries with a reason " +
+		"each: the largest plan and state the prediction makes. The prediction's cost is the plan's wall time " +
+		"minus that of the same 20 DaemonSets with `predict_placement = false`.\n\n")
 	b.WriteString("## Targets\n\n")
 	b.WriteString(renderTargets(runs))
 	b.WriteString("\n")
@@ -466,8 +527,8 @@ func renderPage(c config) error {
 	}
 	page = page[:i] + b.String() + page[j+len(endMarker):]
 	if err := os.WriteFile(c.page, []byte(page), 0o644); err != nil {
-		return err
+		return "", err
 	}
 	fmt.Printf("bench: updated %s\n", c.page)
-	return nil
+	return b.String(), nil
 }

@@ -13,6 +13,7 @@ type scenario struct {
 	Resources int    // resource instances in the configuration
 	QPS       string // the provider's client rate limit
 	Predict   bool   // predict_placement
+	Pinned    bool   // DaemonSets pinned to one node each (else on every node, without pods)
 	Repeat    int    // plan steps run this many times; the fastest counts (the machine is shared)
 	Steps     []step
 	HCL       string
@@ -34,9 +35,9 @@ var (
 	stepDestroy    = step{"destroy", []string{"destroy", "-input=false", "-no-color", "-auto-approve"}, 0}
 )
 
-// planRepeats is how often each DaemonSet plan runs: the prediction's cost is the difference
-// of two plans, and on a shared machine the fastest of three is the steadiest figure.
-const planRepeats = 3
+// planRepeats is how often each DaemonSet plan runs (-repeat): the prediction's cost is the
+// difference of two plans, and on a shared machine the fastest of three is the steadiest figure.
+var planRepeats = 3
 
 const (
 	qpsDefault = "50/100 (default)"
@@ -52,9 +53,10 @@ func scenarios(n, foreachMax int) []scenario {
 	dsSteps := []step{stepPlanCreate, stepApplyPlan, stepPlanSame, stepDestroy}
 	nodeSteps := []step{stepApply, stepPlanSame, stepDestroy}
 	out := []scenario{
-		daemonSets("ds-1", 1, true, dsSteps),
-		daemonSets("ds-20", 20, true, dsSteps),
-		daemonSets("ds-20-nopredict", 20, false, dsSteps),
+		daemonSets("ds-1", 1, false, true, dsSteps),
+		daemonSets("ds-20", 20, false, true, dsSteps),
+		daemonSets("ds-20-nopredict", 20, false, false, dsSteps),
+		daemonSets("ds-20-pinned", 20, true, true, dsSteps),
 	}
 	if n <= foreachMax {
 		out = append(out, scenario{
@@ -109,24 +111,35 @@ provider "k8sfleet" {
 	return b.String()
 }
 
-// daemonSets is d DaemonSets, each pinned by node_selector to one node: 20 DaemonSets on
-// every one of 5,000 fake nodes would be 100,000 pods, more than this machine holds. The
-// prediction still evaluates, and the plan still carries, every node: expected_pods has n
-// entries and excluded_nodes n-1, with the reason.
-func daemonSets(name string, d int, predict bool, steps []step) scenario {
+// QuotaNamespace holds the DaemonSets that select every node. A ResourceQuota of zero pods
+// there keeps the DaemonSet controller from creating them: 20 DaemonSets on 5,000 fake nodes
+// would be 100,000 pods, more than this machine holds. The plan, the prediction and the
+// state are those of DaemonSets on every node; only the pods are missing, so these do not
+// wait for a rollout.
+const QuotaNamespace = "bench-no-pods"
+
+// daemonSets is d DaemonSets. On every node (pinned false) they are a typical fleet agent:
+// expected_pods has n entries and excluded_nodes none. Pinned, each runs on one node picked
+// by node_selector (its pod really runs, and apply waits for the rollout), and excluded_nodes
+// has n-1 entries with a reason each: the largest state and plan the prediction makes.
+func daemonSets(name string, d int, pinned, predict bool, steps []step) scenario {
+	ns, selector, rollout := QuotaNamespace, "", "false"
+	if pinned {
+		ns, rollout = "default", "true"
+		selector = fmt.Sprintf("\n        node_selector = { \"kubernetes.io/hostname\" = format(\"%s-%%05d\", count.index + 1) }", nodePrefix)
+	}
 	hcl := providerBlock(qpsDefault, predict) + fmt.Sprintf(`resource "k8sfleet_daemonset" "agent" {
   count = %d
   metadata = {
     name      = format("%s-%%02d", count.index)
-    namespace = "default"
+    namespace = %q
     labels    = { "app.kubernetes.io/part-of" = "k8sfleet-bench" }
   }
   spec = {
     selector = { match_labels = { app = format("%s-%%02d", count.index) } }
     template = {
       metadata = { labels = { app = format("%s-%%02d", count.index) } }
-      spec = {
-        node_selector = { "kubernetes.io/hostname" = format("%s-%%05d", count.index + 1) }
+      spec = {%s
         tolerations = [
           { key = "node-role.kubernetes.io/master", effect = "NoSchedule" },
           { key = "dedicated", operator = "Exists", effect = "NoExecute" },
@@ -142,10 +155,11 @@ func daemonSets(name string, d int, predict bool, steps []step) scenario {
       }
     }
   }
+  wait_for_rollout = %s
 }
-`, d, name, name, name, nodePrefix)
+`, d, name, ns, name, name, selector, rollout)
 	return scenario{Name: name, Kind: "k8sfleet_daemonset", Form: "count", Resources: d, QPS: qpsDefault, Predict: predict,
-		Repeat: planRepeats, Steps: steps, HCL: hcl}
+		Pinned: pinned, Repeat: planRepeats, Steps: steps, HCL: hcl}
 }
 
 // nodeNames is the literal for_each set: Terraform's range() stops at 1,024 elements.

@@ -29,7 +29,9 @@ type Result struct {
 	Resources int    `json:"resources"`
 	QPS       string `json:"qps"`
 	Predict   bool   `json:"predict_placement"`
+	Pinned    bool   `json:"pinned,omitempty"`
 	Step      string `json:"step"`
+	Measured  string `json:"measured"`
 
 	WallSeconds          float64        `json:"wall_seconds"`
 	WallRuns             []float64      `json:"wall_runs,omitempty"`
@@ -56,7 +58,8 @@ func (r *Result) TotalRequests() int {
 // ends the scenario after a best-effort destroy, so that the next one starts clean.
 func runScenario(ctx context.Context, tf *tfRunner, sc scenario, nodes int) []Result {
 	fmt.Printf("-- %d nodes, %s: %d x %s (%s), qps %s\n", nodes, sc.Name, sc.Resources, sc.Kind, sc.Form, sc.QPS)
-	base := Result{Scenario: sc.Name, Kind: sc.Kind, Form: sc.Form, Resources: sc.Resources, QPS: sc.QPS, Predict: sc.Predict}
+	base := Result{Scenario: sc.Name, Kind: sc.Kind, Form: sc.Form, Resources: sc.Resources, QPS: sc.QPS,
+		Predict: sc.Predict, Pinned: sc.Pinned}
 	fail := func(stepName string, err error) []Result {
 		r := base
 		r.Step, r.Error = stepName, err.Error()
@@ -76,7 +79,8 @@ func runScenario(ctx context.Context, tf *tfRunner, sc scenario, nodes int) []Re
 	destroyed := false
 	for _, st := range sc.Steps {
 		r, err := tf.runRepeated(ctx, st, sc.Repeat)
-		r.Scenario, r.Kind, r.Form, r.Resources, r.QPS, r.Predict = base.Scenario, base.Kind, base.Form, base.Resources, base.QPS, base.Predict
+		r.Scenario, r.Kind, r.Form, r.Resources, r.QPS = base.Scenario, base.Kind, base.Form, base.Resources, base.QPS
+		r.Predict, r.Pinned = base.Predict, base.Pinned
 		if err != nil {
 			r.Error = err.Error()
 		}
@@ -135,7 +139,7 @@ func (t *tfRunner) run(ctx context.Context, label string, st step) (Result, erro
 	}
 	defer outLog.Close()
 
-	r.LoadAvg = loadAvg1()
+	r.LoadAvg, r.Measured = loadAvg1(), time.Now().UTC().Format(time.RFC3339)
 	ctx, cancel := context.WithTimeout(ctx, stepTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, t.bin, st.Args...)
