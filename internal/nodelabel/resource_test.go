@@ -24,6 +24,8 @@ func TestAccNodeLabel_basic(t *testing.T) {
 	team := acctest.RandomName("team")
 	create := label{node: "k8s-01", labels: map[string]string{"logger": "fluentd", team: "a"}}
 	update := label{node: "k8s-01", labels: map[string]string{team: "b", "tier": "gold"}}
+	renamed := update
+	renamed.manager = "k8sfleet-custom-" + team
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             destroyed(t, "logger", team, "tier"),
@@ -40,6 +42,14 @@ func TestAccNodeLabel_basic(t *testing.T) {
 			{
 				Config: update.hcl(),
 				Check:  checkLabels(t, "k8s-01", update.labels, "logger"),
+			},
+			{
+				// A new field manager takes the labels over; the old one keeps nothing.
+				Config: renamed.hcl(),
+				Check: resource.ComposeTestCheckFunc(
+					checkLabels(t, "k8s-01", update.labels),
+					func(*terraform.State) error { return onlyManager(t, "k8s-01", "k8sfleet-custom-"+team, team, "tier") },
+				),
 			},
 			{
 				ResourceName:      addr,
