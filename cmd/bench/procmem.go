@@ -21,6 +21,21 @@ const providerComm = "terraform-provi"
 type memSample struct {
 	terraform uint64
 	providers map[int]uint64
+	// providerTicks is each provider process's CPU time (user and system) at its last sample.
+	providerTicks map[int]uint64
+}
+
+// clockTicks is USER_HZ, the unit of /proc/<pid>/stat's CPU times (100 on Linux).
+const clockTicks = 100
+
+// providerCPUSeconds is the CPU time of every provider process, as last sampled (a process's
+// final 100 ms can be missed).
+func (m memSample) providerCPUSeconds() float64 {
+	var t uint64
+	for _, v := range m.providerTicks {
+		t += v
+	}
+	return float64(t) / clockTicks
 }
 
 func (m memSample) providerPeakMiB() float64 {
@@ -44,7 +59,7 @@ type sampler struct {
 // startSampler polls terraform (pid) and its provider child processes until stop. Only the
 // children of this terraform count: other provider processes on the machine are not ours.
 func startSampler(pid int) *sampler {
-	s := &sampler{pid: pid, done: make(chan struct{}), mem: memSample{providers: map[int]uint64{}}}
+	s := &sampler{pid: pid, done: make(chan struct{}), mem: memSample{providers: map[int]uint64{}, providerTicks: map[int]uint64{}}}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -79,6 +94,9 @@ func (s *sampler) sample() {
 		}
 		if kib, ok := peakKiB(child); ok {
 			s.mem.providers[child] = max(s.mem.providers[child], kib)
+		}
+		if ticks, ok := cpuTicks(child); ok {
+			s.mem.providerTicks[child] = max(s.mem.providerTicks[child], ticks)
 		}
 	}
 }
@@ -125,4 +143,27 @@ func peakKiB(pid int) (uint64, bool) {
 		}
 	}
 	return peak, found
+}
+
+// cpuTicks reads utime+stime of a process from /proc/<pid>/stat.
+func cpuTicks(pid int) (uint64, bool) {
+	raw, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0, false
+	}
+	i := strings.LastIndexByte(string(raw), ')')
+	if i < 0 {
+		return 0, false
+	}
+	fields := strings.Fields(string(raw[i+1:]))
+	if len(fields) < 13 {
+		return 0, false
+	}
+	// After the command name: state is field 3 of the line, utime 14 and stime 15.
+	utime, err1 := strconv.ParseUint(fields[11], 10, 64)
+	stime, err2 := strconv.ParseUint(fields[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return utime + stime, true
 }

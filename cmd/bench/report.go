@@ -130,8 +130,8 @@ func renderNodeTable(nr *nodeRun) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %d nodes\n\n", nr.Nodes)
 	fmt.Fprintf(&b, "Measured %s; cluster start and node creation took %.0f s.\n\n", nr.Started.Format("2006-01-02 15:04 UTC"), nr.SetupSeconds)
-	b.WriteString("| scenario | resources | qps/burst | step | wall s | API requests | by verb and resource | rate-limit wait s (requests) | provider peak MiB (processes) | terraform peak MiB | load avg |\n")
-	b.WriteString("|---|---|---|---|--:|--:|---|--:|--:|--:|--:|\n")
+	b.WriteString("| scenario | resources | qps/burst | step | wall s | CPU s: all (provider) | API requests | by verb and resource | rate-limit wait s (requests) | provider peak MiB (processes) | terraform peak MiB | load avg |\n")
+	b.WriteString("|---|---|---|---|--:|--:|--:|---|--:|--:|--:|--:|\n")
 	for _, r := range nr.Results {
 		res := fmt.Sprintf("%d x %s", r.Resources, strings.TrimPrefix(r.Kind, "k8sfleet_"))
 		if r.Form != "count" {
@@ -162,8 +162,12 @@ func renderNodeTable(nr *nodeRun) string {
 		if r.ProviderProcesses > 0 {
 			procs += fmt.Sprintf(" (%d)", r.ProviderProcesses)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d | %s | %.2f (%d) | %s | %s | %.1f |\n",
-			r.Scenario, res, r.QPS, r.Step, wall, r.TotalRequests(), formatRequests(r.Requests),
+		cpu := "-"
+		if r.CPUSeconds > 0 {
+			cpu = fmt.Sprintf("%.1f (%.1f)", r.CPUSeconds, r.ProviderCPUSeconds)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %d | %s | %.2f (%d) | %s | %s | %.1f |\n",
+			r.Scenario, res, r.QPS, r.Step, wall, cpu, r.TotalRequests(), formatRequests(r.Requests),
 			r.RateLimitWaitSeconds, r.RateLimitWaits, procs, mib(r.TerraformPeakMiB), r.LoadAvg)
 	}
 	b.WriteString("\n")
@@ -192,6 +196,16 @@ func diffOf(a, b, step string) func(*nodeRun) string {
 			return "-"
 		}
 		return fmt.Sprintf("%+.2f", ra.WallSeconds-rb.WallSeconds)
+	}
+}
+
+func cpuDiffOf(a, b, step string) func(*nodeRun) string {
+	return func(nr *nodeRun) string {
+		ra, rb := nr.find(a, step), nr.find(b, step)
+		if ra == nil || rb == nil || ra.CPUSeconds == 0 || rb.CPUSeconds == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%+.2f (provider %+.2f)", ra.CPUSeconds-rb.CPUSeconds, ra.ProviderCPUSeconds-rb.ProviderCPUSeconds)
 	}
 }
 
@@ -234,14 +248,17 @@ var summaries = []summary{
 	{"20 DaemonSets: plan (create)", wallOf("ds-20", "plan (create)")},
 	{"20 DaemonSets: plan (create), predict_placement = false", wallOf("ds-20-nopredict", "plan (create)")},
 	{"**prediction's cost in the 20-DaemonSet create plan**", diffOf("ds-20", "ds-20-nopredict", "plan (create)")},
+	{"prediction's cost in the 20-DaemonSet create plan, CPU seconds", cpuDiffOf("ds-20", "ds-20-nopredict", "plan (create)")},
 	{"20 DaemonSets: apply", wallOf("ds-20", "apply")},
 	{"20 DaemonSets: plan (no change)", wallOf("ds-20", "plan (no change)")},
 	{"20 DaemonSets: plan (no change), predict_placement = false", wallOf("ds-20-nopredict", "plan (no change)")},
 	{"**prediction's cost in the 20-DaemonSet no-change plan**", diffOf("ds-20", "ds-20-nopredict", "plan (no change)")},
+	{"prediction's cost in the 20-DaemonSet no-change plan, CPU seconds", cpuDiffOf("ds-20", "ds-20-nopredict", "plan (no change)")},
 	{"20 pinned DaemonSets: plan (create)", wallOf("ds-20-pinned", "plan (create)")},
 	{"20 pinned DaemonSets: apply (waits for the rollout)", wallOf("ds-20-pinned", "apply")},
 	{"20 pinned DaemonSets: plan (no change)", wallOf("ds-20-pinned", "plan (no change)")},
 	{"**prediction's cost in the pinned 20-DaemonSet no-change plan** (vs. the plan without prediction)", diffOf("ds-20-pinned", "ds-20-nopredict", "plan (no change)")},
+	{"prediction's cost in the pinned 20-DaemonSet no-change plan, CPU seconds", cpuDiffOf("ds-20-pinned", "ds-20-nopredict", "plan (no change)")},
 	{"node LISTs (requests) in the 20-DaemonSet no-change plan", func(nr *nodeRun) string {
 		if r := nr.find("ds-20", "plan (no change)"); r != nil {
 			return fmt.Sprintf("%.0f (%d)", nodeLists(r, nr.Nodes), r.Requests["list nodes"])
@@ -354,7 +371,8 @@ var targets = []target{
 				if sc == "ds-20" {
 					worst = max(worst, d)
 				}
-				parts = append(parts, fmt.Sprintf("%s %s %+.2f s (%.2f vs %.2f)", sc, st, d, a.WallSeconds, b.WallSeconds))
+				parts = append(parts, fmt.Sprintf("%s %s %+.2f s (%.2f vs %.2f; CPU %+.2f s)", sc, st, d, a.WallSeconds, b.WallSeconds,
+					a.CPUSeconds-b.CPUSeconds))
 			}
 		}
 		if math.IsInf(worst, -1) {
@@ -495,7 +513,9 @@ func renderPage(c config) (string, error) {
 		fmt.Fprintf(&b, "- %d nodes, %s: %s\n", nr.Nodes, nr.Started.Format("2006-01-02"), nr.Machine.String())
 	}
 	b.WriteString("\nEvery terraform command runs with its default `-parallelism=10`; the provider is built from the commit named above into a " +
-		"filesystem mirror of the run's own. Rate-limit wait is the provider's time blocked in its client " +
+		"filesystem mirror of the run's own. CPU s is the CPU time (user and system) of terraform and the provider " +
+		"processes it started, with the provider's share in parentheses: on a shared machine it varies far less " +
+		"than the wall time. Rate-limit wait is the provider's time blocked in its client " +
 		"rate limiter, summed over requests (concurrent waits overlap, so it can exceed the wall time). Provider " +
 		"peak memory is the largest VmHWM/VmRSS of any terraform-provider-k8sfleet process terraform started, " +
 		"sampled from /proc every 100 ms. A node LIST of N nodes takes ceil(N/500) requests (pages). The machine is " +
