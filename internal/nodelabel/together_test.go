@@ -111,7 +111,7 @@ func startLabelWriter(t *testing.T, node string, writes int) *labelWriter {
 			} else {
 				w.present[key] = fmt.Sprint(i)
 			}
-			time.Sleep(10 * time.Millisecond)
+			time.Sleep(50 * time.Millisecond) // spread the 200 writes over all three applies
 		}
 	}()
 	return w

@@ -62,7 +62,7 @@ func startTaintWriter(t *testing.T, node string, writes int) *taintWriter {
 			} else {
 				w.present[key] = value
 			}
-			time.Sleep(10 * time.Millisecond)
+			time.Sleep(50 * time.Millisecond) // spread the 200 writes over all three applies
 		}
 	}()
 	return w
