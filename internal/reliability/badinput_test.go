@@ -110,7 +110,7 @@ labels = { "bad key" = "x" }`), `(?i)label key`, false},
 		{"label value", label(`node_name = "k8s-01"
 labels = { team = "has spaces" }`), `(?i)label value`, false},
 		{"label value too long", label(`node_name = "k8s-01"
-labels = { team = "`+long+`" }`), `(?i)label value`, false},
+labels = { team = "` + long + `" }`), `(?i)label value`, false},
 		{"kubelet hostname label", label(`node_name = "k8s-01"
 labels = { "kubernetes.io/hostname" = "x" }`), `Label owned by the kubelet`, false},
 		{"kubelet beta label", label(`node_name = "k8s-01"
