@@ -53,7 +53,7 @@ func TestSchemaDescriptions(t *testing.T) {
 func undescribed(at string, b *tfprotov6.SchemaBlock, top bool) []string {
 	var missing []string
 	for _, a := range b.Attributes {
-		if strings.TrimSpace(a.Description) == "" && !(top && a.Name == "timeouts") {
+		if strings.TrimSpace(a.Description) == "" && (!top || a.Name != "timeouts") {
 			missing = append(missing, at+"."+a.Name)
 		}
 		if a.NestedType != nil {
@@ -64,7 +64,7 @@ func undescribed(at string, b *tfprotov6.SchemaBlock, top bool) []string {
 		if nb.Block == nil {
 			continue
 		}
-		if strings.TrimSpace(nb.Block.Description) == "" && !(top && nb.TypeName == "timeouts") {
+		if strings.TrimSpace(nb.Block.Description) == "" && (!top || nb.TypeName != "timeouts") {
 			missing = append(missing, at+"."+nb.TypeName+" (block)")
 		}
 		missing = append(missing, undescribed(at+"."+nb.TypeName, nb.Block, false)...)

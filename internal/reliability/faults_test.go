@@ -31,7 +31,7 @@ func background(t *testing.T, cmd *exec.Cmd) (wait func(time.Duration) (string, 
 			return out.String(), err
 		case <-time.After(limit):
 			_ = cmd.Process.Kill()
-			_ = <-done
+			<-done
 			t.Fatalf("terraform did not exit within %s:\n%s", limit, out.String())
 			return "", nil
 		}
