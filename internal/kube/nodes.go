@@ -72,18 +72,15 @@ func (c *NodeCache) ListAt(ctx context.Context, rv string) (list *NodeList, stal
 		return l, false, err
 	}
 	c.mu.Lock()
-	if l, ok := c.byRV[rv]; ok {
-		c.mu.Unlock()
-		return l, false, nil
+	l, ok := c.byRV[rv]
+	if !ok {
+		// Held while listing, so that parallel plans list the snapshot once.
+		if l, err = c.list(ctx, rv); err == nil {
+			c.byRV[rv] = l
+		}
 	}
 	c.mu.Unlock()
-	c.mu.Lock()
-	l, err := c.list(ctx, rv)
-	c.mu.Unlock()
 	if err == nil {
-		c.mu.Lock()
-		c.byRV[rv] = l
-		c.mu.Unlock()
 		return l, false, nil
 	}
 	if !apierrors.IsResourceExpired(err) && !apierrors.IsGone(err) && !apierrors.IsBadRequest(err) {

@@ -77,6 +77,7 @@ func Start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 			break
 		}
 	}
+	_ = Named(name).Stop(context.Background()) // leave no half-started cluster behind
 	return nil, err
 }
 
