@@ -52,7 +52,7 @@ func describeMachine(ctx context.Context, terraform string) (Machine, error) {
 	m.Terraform = v.Version
 	m.CPUModel = procField("/proc/cpuinfo", "model name")
 	var kib int
-	fmt.Sscanf(procField("/proc/meminfo", "MemTotal"), "%d", &kib)
+	_, _ = fmt.Sscanf(procField("/proc/meminfo", "MemTotal"), "%d", &kib)
 	m.MemoryMiB = kib / 1024
 	if raw, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		m.Kernel = strings.TrimSpace(string(raw))
@@ -120,7 +120,7 @@ func writeJSON(path string, v any) error {
 func loadAvg1() float64 {
 	var l float64
 	if raw, err := os.ReadFile("/proc/loadavg"); err == nil {
-		fmt.Sscanf(string(raw), "%f", &l)
+		_, _ = fmt.Sscanf(string(raw), "%f", &l)
 	}
 	return l
 }

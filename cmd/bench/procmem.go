@@ -52,7 +52,6 @@ type sampler struct {
 	pid  int
 	done chan struct{}
 	wg   sync.WaitGroup
-	mu   sync.Mutex
 	mem  memSample
 }
 

@@ -31,8 +31,8 @@ func background(t *testing.T, cmd *exec.Cmd) (wait func(time.Duration) (string, 
 			return out.String(), err
 		case <-time.After(limit):
 			_ = cmd.Process.Kill()
-			<-done
-			t.Fatalf("terraform did not exit within %s:\n%s", limit, out.String())
+			err := <-done
+			t.Fatalf("terraform did not exit within %s (killed: %v):\n%s", limit, err, out.String())
 			return "", nil
 		}
 	}
