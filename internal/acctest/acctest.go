@@ -37,7 +37,7 @@ func Main(m *testing.M, nodes []testcluster.Node) {
 }
 
 func run(m *testing.M, nodes []testcluster.Node) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute) // a busy machine starts clusters slowly
 	defer cancel()
 	name := clusterName()
 	start := time.Now()
