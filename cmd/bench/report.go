@@ -199,6 +199,15 @@ func diffOf(a, b, step string) func(*nodeRun) string {
 	}
 }
 
+func cpuOf(scenario, step string) func(*nodeRun) string {
+	return func(nr *nodeRun) string {
+		if r := nr.find(scenario, step); r != nil && r.CPUSeconds > 0 {
+			return fmt.Sprintf("%.1f (%.1f)", r.CPUSeconds, r.ProviderCPUSeconds)
+		}
+		return "-"
+	}
+}
+
 func cpuDiffOf(a, b, step string) func(*nodeRun) string {
 	return func(nr *nodeRun) string {
 		ra, rb := nr.find(a, step), nr.find(b, step)
@@ -215,7 +224,11 @@ func ratioOf(a, b, step string) func(*nodeRun) string {
 		if ra == nil || rb == nil || rb.WallSeconds == 0 {
 			return "-"
 		}
-		return fmt.Sprintf("%.2fx (wait %.1f s)", ra.WallSeconds/rb.WallSeconds, ra.RateLimitWaitSeconds)
+		out := fmt.Sprintf("%.2fx (wait %.1f s)", ra.WallSeconds/rb.WallSeconds, ra.RateLimitWaitSeconds)
+		if ra.CPUSeconds > 0 && rb.CPUSeconds > 0 {
+			out += fmt.Sprintf("; CPU %.2fx", ra.CPUSeconds/rb.CPUSeconds)
+		}
+		return out
 	}
 }
 
@@ -272,6 +285,8 @@ var summaries = []summary{
 		return "-"
 	}},
 	{"terraform_data x N, for_each: apply (Terraform's floor)", wallOf("floor-foreach", "apply")},
+	{"terraform_data x N, for_each: apply, CPU seconds", cpuOf("floor-foreach", "apply")},
+	{"node_label x N, for_each: apply, qps 50, CPU seconds (provider)", cpuOf("label-foreach-q50", "apply")},
 	{"node_label x N, for_each: apply, qps 50", withWait("label-foreach-q50", "apply")},
 	{"node_label x N, for_each: apply, qps 200", withWait("label-foreach-q200", "apply")},
 	{"**node_label for_each / floor, qps 50**", ratioOf("label-foreach-q50", "floor-foreach", "apply")},
@@ -410,7 +425,8 @@ var targets = []target{
 		if r == nil {
 			return notMeasured, ""
 		}
-		fig := fmt.Sprintf("%.2f s at qps 200 (rate-limit wait %.1f s)", r.WallSeconds, r.RateLimitWaitSeconds)
+		fig := fmt.Sprintf("%.2f s at qps 200 (rate-limit wait %.1f s; CPU %.1f s, provider %.1f s; load average %.1f)",
+			r.WallSeconds, r.RateLimitWaitSeconds, r.CPUSeconds, r.ProviderCPUSeconds, r.LoadAvg)
 		if r50 != nil {
 			fig += fmt.Sprintf("; %.2f s at the default qps 50 (wait %.1f s)", r50.WallSeconds, r50.RateLimitWaitSeconds)
 		}
@@ -436,7 +452,12 @@ var targets = []target{
 			}
 			ratio := r.WallSeconds / floor.WallSeconds
 			ok = ok && ratio <= 1.5
-			parts = append(parts, fmt.Sprintf("%s %.1f s = %.2fx (rate-limit wait %.1f s)", sc, r.WallSeconds, ratio, r.RateLimitWaitSeconds))
+			part := fmt.Sprintf("%s %.1f s = %.2fx (rate-limit wait %.1f s", sc, r.WallSeconds, ratio, r.RateLimitWaitSeconds)
+			if r.CPUSeconds > 0 && floor.CPUSeconds > 0 {
+				part += fmt.Sprintf("; CPU %.1f s vs %.1f s = %.2fx, provider %.1f s", r.CPUSeconds, floor.CPUSeconds,
+					r.CPUSeconds/floor.CPUSeconds, r.ProviderCPUSeconds)
+			}
+			parts = append(parts, part+")")
 		}
 		return verdict(ok), strings.Join(parts, "; ")
 	}},

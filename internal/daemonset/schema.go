@@ -98,6 +98,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				Description: "DaemonSetSpec, every field of apps/v1 with the Kubernetes JSON names in snake_case. " +
 					"`selector` cannot change: a new selector replaces the DaemonSet.",
 				Attributes: kubeschema.ResourceAttributes(specType, specOptions),
+				CustomType: kubeschema.ObjectType(specType, specOptions),
 			},
 			"field_manager": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(DefaultFieldManager),
@@ -127,7 +128,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				Computed: true, Attributes: statusAttrs,
 				Description: "The DaemonSet's status counters as last read.",
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"timeouts": kubeattr.Timeouts(ctx, "5m", "Covers the write and, with `wait_for_rollout`, the rollout."),
 		},
 	}
 }

@@ -14,8 +14,7 @@ import (
 
 // TestSchemaDescriptions checks that the provider, every resource and data source, and every
 // attribute and block at any depth have a description: the Registry pages are generated from
-// them. The one exception is a top-level timeouts attribute or block, made by
-// terraform-plugin-framework-timeouts without a description of its own (its fields have one).
+// them.
 func TestSchemaDescriptions(t *testing.T) {
 	ctx := context.Background()
 	server := providerserver.NewProtocol6(provider.New("test")())()
@@ -53,7 +52,7 @@ func TestSchemaDescriptions(t *testing.T) {
 func undescribed(at string, b *tfprotov6.SchemaBlock, top bool) []string {
 	var missing []string
 	for _, a := range b.Attributes {
-		if strings.TrimSpace(a.Description) == "" && (!top || a.Name != "timeouts") {
+		if strings.TrimSpace(a.Description) == "" {
 			missing = append(missing, at+"."+a.Name)
 		}
 		if a.NestedType != nil {
@@ -64,7 +63,7 @@ func undescribed(at string, b *tfprotov6.SchemaBlock, top bool) []string {
 		if nb.Block == nil {
 			continue
 		}
-		if strings.TrimSpace(nb.Block.Description) == "" && (!top || nb.TypeName != "timeouts") {
+		if strings.TrimSpace(nb.Block.Description) == "" {
 			missing = append(missing, at+"."+nb.TypeName+" (block)")
 		}
 		missing = append(missing, undescribed(at+"."+nb.TypeName, nb.Block, false)...)

@@ -52,6 +52,12 @@ func derive(t reflect.Type, opts Options) *derived {
 	return d
 }
 
+// ObjectType is the object type of struct type t's attributes, the CustomType for the
+// nested attribute that holds them.
+func ObjectType(t reflect.Type, opts Options) types.ObjectType {
+	return derive(t, opts).root.objectType()
+}
+
 // ResourceAttributes derives resource schema attributes (github.com/hashicorp/terraform-plugin-framework/resource/schema) for the exported, json-tagged fields of struct type t. Every attribute is Optional (not Computed).
 func ResourceAttributes(t reflect.Type, opts Options) map[string]schema.Attribute {
 	// A copy, so a caller adding its own attributes cannot change the cache.
@@ -88,17 +94,20 @@ func attribute(f field) schema.Attribute {
 	case kindFloat:
 		return schema.Float64Attribute{Optional: true, Description: doc, MarkdownDescription: doc}
 	case kindObject:
-		return schema.SingleNestedAttribute{Optional: true, Description: doc, MarkdownDescription: doc, Attributes: attributes(n)}
+		return schema.SingleNestedAttribute{Optional: true, Description: doc, MarkdownDescription: doc,
+			Attributes: attributes(n), CustomType: n.objectType()}
 	case kindList:
 		if n.elem.kind == kindObject {
-			nested := schema.NestedAttributeObject{Attributes: attributes(n.elem)}
-			return schema.ListNestedAttribute{Optional: true, Description: doc, MarkdownDescription: doc, NestedObject: nested}
+			nested := schema.NestedAttributeObject{Attributes: attributes(n.elem), CustomType: n.elem.objectType()}
+			return schema.ListNestedAttribute{Optional: true, Description: doc, MarkdownDescription: doc,
+				NestedObject: nested, CustomType: types.ListType{ElemType: n.elem.typ}}
 		}
 		return schema.ListAttribute{Optional: true, Description: doc, MarkdownDescription: doc, ElementType: n.elem.typ}
 	case kindMap:
 		if n.elem.kind == kindObject {
-			nested := schema.NestedAttributeObject{Attributes: attributes(n.elem)}
-			return schema.MapNestedAttribute{Optional: true, Description: doc, MarkdownDescription: doc, NestedObject: nested}
+			nested := schema.NestedAttributeObject{Attributes: attributes(n.elem), CustomType: n.elem.objectType()}
+			return schema.MapNestedAttribute{Optional: true, Description: doc, MarkdownDescription: doc,
+				NestedObject: nested, CustomType: types.MapType{ElemType: n.elem.typ}}
 		}
 		return schema.MapAttribute{Optional: true, Description: doc, MarkdownDescription: doc, ElementType: n.elem.typ}
 	}
@@ -131,6 +140,16 @@ func (n *node) attrType() attr.Type {
 }
 
 // fieldTypes gives an object node's attribute types, computed once in attrType.
+// objectType is the object's type computed once at derivation. Set as each nested
+// attribute's CustomType, it spares the framework from rebuilding the nested types
+// recursively for every value it walks, which dominated plan time for a PodSpec.
+func (n *node) objectType() types.ObjectType {
+	if o, ok := n.typ.(types.ObjectType); ok {
+		return o
+	}
+	panic(fmt.Sprintf("kubeschema: kind %d has no object type", n.kind))
+}
+
 func (n *node) fieldTypes() map[string]attr.Type {
 	if o, ok := n.typ.(types.ObjectType); ok {
 		return o.AttrTypes

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
@@ -53,9 +54,9 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"Changing it moves ownership of the labels to the new manager.",
 		Validators: []validator.String{nodeops.FieldManagerValidator{}},
 	}
+	attrs["timeouts"] = kubeattr.Timeouts(ctx, "10m", "Covers every node's write, retries on conflict included.")
 	return schema.Schema{
 		Description: description,
 		Attributes:  attrs,
-		Blocks:      map[string]schema.Block{"timeouts": nodeops.TimeoutsBlock(ctx)},
 	}
 }

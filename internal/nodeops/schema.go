@@ -1,9 +1,6 @@
 package nodeops
 
 import (
-	"context"
-
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -68,11 +65,6 @@ func TargetAttributes(k Kind) map[string]schema.Attribute {
 				"plan was made. The apply changes exactly these nodes. A node deleted from the cluster drops out on refresh.",
 		},
 	}
-}
-
-// TimeoutsBlock is `timeouts { create, update, delete }`.
-func TimeoutsBlock(ctx context.Context) schema.Block {
-	return timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})
 }
 
 // TargetValidators require exactly one of node_name and label_selector.

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
@@ -69,9 +70,9 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 		}},
 	}
+	attrs["timeouts"] = kubeattr.Timeouts(ctx, "10m", "Covers every node's write, retries on conflict included.")
 	return schema.Schema{
 		Description: description,
 		Attributes:  attrs,
-		Blocks:      map[string]schema.Block{"timeouts": nodeops.TimeoutsBlock(ctx)},
 	}
 }

@@ -28,7 +28,7 @@ resource "k8sfleet_node_label" "edge_pool" {
   # resource, and destroy removes them.
   force = true
 
-  timeouts {
+  timeouts = {
     create = "5m"
     update = "5m"
     delete = "5m"
