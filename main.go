@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -18,6 +19,9 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run with support for debuggers like delve")
 	flag.Parse()
+	if !debug {
+		quietUnlessAsked()
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: provider.Address,
@@ -25,5 +29,29 @@ func main() {
 	})
 	if err != nil {
 		log.Fatal(err.Error())
+	}
+}
+
+// logSwitches are the variables through which a user asks Terraform, and so the provider,
+// for logs.
+var logSwitches = []string{
+	"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_K8SFLEET",
+	"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK",
+}
+
+// quietUnlessAsked turns the SDK's trace logging off when no log was asked for. The SDK
+// logs every call at trace level by default and Terraform parses each line only to drop
+// it, which costs both processes CPU on every resource: about a fifth of the provider's
+// time in a for_each over many nodes.
+func quietUnlessAsked() {
+	for _, name := range logSwitches {
+		if os.Getenv(name) != "" {
+			return
+		}
+	}
+	for _, name := range []string{"TF_LOG_PROVIDER", "TF_LOG_SDK"} {
+		if err := os.Setenv(name, "off"); err != nil {
+			log.Printf("cannot set %s: %v", name, err)
+		}
 	}
 }
