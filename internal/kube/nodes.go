@@ -37,12 +37,16 @@ type NodeCache struct {
 	latest  *NodeList
 	byRV    map[string]*NodeList
 	planned map[string]map[string]NodeEdit // owner -> node -> edit
+	// written holds nodes our own writes returned, merged into latest at the next List, so a
+	// fleet write of N nodes copies the list once rather than N times.
+	written map[string]*corev1.Node
 	lists   int
 }
 
 // NewNodeCache returns an empty cache.
 func NewNodeCache(client kubernetes.Interface) *NodeCache {
-	return &NodeCache{client: client, byRV: map[string]*NodeList{}, planned: map[string]map[string]NodeEdit{}}
+	return &NodeCache{client: client, byRV: map[string]*NodeList{}, planned: map[string]map[string]NodeEdit{},
+		written: map[string]*corev1.Node{}}
 }
 
 const nodePageSize = 500
@@ -52,6 +56,7 @@ func (c *NodeCache) List(ctx context.Context) (*NodeList, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.latest != nil {
+		c.mergeWritten()
 		return c.latest, nil
 	}
 	l, err := c.list(ctx, "")
@@ -111,7 +116,7 @@ func (c *NodeCache) list(ctx context.Context, rv string) (*NodeList, error) {
 			return nil, fmt.Errorf("listing nodes: %w", err)
 		}
 		for i := range page.Items {
-			out.Nodes = append(out.Nodes, &page.Items[i])
+			out.Nodes = append(out.Nodes, slim(&page.Items[i]))
 		}
 		if out.ResourceVersion == "" {
 			out.ResourceVersion = page.ResourceVersion
@@ -130,16 +135,36 @@ func (c *NodeCache) list(ctx context.Context, rv string) (*NodeList, error) {
 func (c *NodeCache) Remember(node *corev1.Node) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.latest == nil {
+	if c.latest != nil {
+		c.written[node.Name] = slim(node)
+	}
+}
+
+// mergeWritten replaces written nodes in a copy of the latest list: readers may still
+// hold the old one. Called with mu held.
+func (c *NodeCache) mergeWritten() {
+	if len(c.written) == 0 {
 		return
 	}
 	nodes := make([]*corev1.Node, len(c.latest.Nodes))
-	copy(nodes, c.latest.Nodes)
-	i := sort.Search(len(nodes), func(i int) bool { return nodes[i].Name >= node.Name })
-	if i < len(nodes) && nodes[i].Name == node.Name {
-		nodes[i] = node
+	for i, n := range c.latest.Nodes {
+		if fresh, ok := c.written[n.Name]; ok {
+			n = fresh
+		}
+		nodes[i] = n
 	}
 	c.latest = &NodeList{ResourceVersion: c.latest.ResourceVersion, Nodes: nodes}
+	clear(c.written)
+}
+
+// slim keeps what prediction, ownership and the nodes data source read: metadata with its
+// managed fields, the spec and the conditions. Annotations and the rest of the status (a
+// real node's image list above all) are often most of a node's size.
+func slim(n *corev1.Node) *corev1.Node {
+	out := &corev1.Node{TypeMeta: n.TypeMeta, ObjectMeta: n.ObjectMeta, Spec: n.Spec}
+	out.Annotations = nil
+	out.Status.Conditions = n.Status.Conditions
+	return out
 }
 
 // RecordPlanned stores the edits one resource plans (owner identifies the resource); a new
