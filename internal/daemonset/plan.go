@@ -19,6 +19,11 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return // destroy, or the provider is not configured yet
 	}
+	if req.Plan.Raw.Equal(req.State.Raw) {
+		// Nothing changed since the refresh, which already predicted from the live nodes;
+		// returning before decoding keeps a no-change plan of a large fleet cheap.
+		return
+	}
 	var plan model
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {

@@ -2,7 +2,6 @@ package nodelabel
 
 import (
 	"context"
-	"maps"
 	"slices"
 	"strings"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
@@ -20,12 +18,7 @@ import (
 func observe(nodes map[string]*corev1.Node, manager string, adopted nodeops.Ownership) (map[string]map[string]string, error) {
 	out := map[string]map[string]string{}
 	for name, node := range nodes {
-		ac, err := corev1ac.ExtractNode(node, manager)
-		if err != nil {
-			return nil, err
-		}
-		owned := map[string]string{}
-		maps.Copy(owned, ac.Labels)
+		owned := nodeops.AppliedLabels(node, manager)
 		for _, k := range adopted[name] {
 			if v, ok := node.Labels[k]; ok {
 				owned[k] = v

@@ -3,7 +3,6 @@ package nodelabel
 import (
 	"context"
 	"encoding/json"
-	"maps"
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
@@ -119,18 +118,12 @@ func (w *writer) finish(ctx context.Context, node *corev1.Node, keep []string) e
 	return nil
 }
 
-// apply makes manager own exactly labels on the node, unless it already does. The
-// resourceVersion precondition keeps a deleted node from being created again by the apply,
-// and makes the conflict check that preceded it exact.
+// apply makes manager own exactly labels on the node. The node may come from this process's
+// node list: its resourceVersion is a precondition, so a node changed since fails with a
+// conflict and is read again; its uid keeps a node deleted since from being created again
+// (an apply with a uid and no object to match is refused).
 func (w *writer) apply(ctx context.Context, node *corev1.Node, manager string, labels map[string]string, force bool) (*corev1.Node, error) {
-	owned, err := corev1ac.ExtractNode(node, manager)
-	if err != nil {
-		return nil, err
-	}
-	if maps.Equal(owned.Labels, labels) || (len(owned.Labels) == 0 && len(labels) == 0) {
-		return node, nil
-	}
-	ac := corev1ac.Node(node.Name).WithResourceVersion(node.ResourceVersion)
+	ac := corev1ac.Node(node.Name).WithResourceVersion(node.ResourceVersion).WithUID(node.UID)
 	if len(labels) > 0 {
 		ac.WithLabels(labels)
 	}

@@ -3,6 +3,7 @@ package nodeops
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -27,6 +28,10 @@ type Job struct {
 	Set func(ctx context.Context, name string, fresh *corev1.Node) ([]string, error)
 	// Clear removes what the resource owns from a node.
 	Clear func(ctx context.Context, name string, fresh *corev1.Node) error
+	// Cache, when set, supplies each node's first version from the one node list of this
+	// process, saving a read per node. Every write carries that version's resourceVersion
+	// as a precondition, so a node changed since is read again and the write retried.
+	Cache *kube.NodeCache
 }
 
 // Outcome says what a Job did.
@@ -53,7 +58,7 @@ func Execute(ctx context.Context, cs kubernetes.Interface, job Job) (Outcome, er
 	if len(all) == 0 {
 		return out, nil
 	}
-	fresh, missing, err := Fetch(ctx, cs, all)
+	fresh, missing, err := fetchFirst(ctx, cs, job.Cache, all)
 	if err != nil {
 		return out, err
 	}
@@ -108,6 +113,36 @@ func Execute(ctx context.Context, cs kubernetes.Interface, job Job) (Outcome, er
 	return out, nil
 }
 
+// fetchFirst takes the nodes from the process's node list and reads those it lacks (nodes
+// that joined since it was made).
+func fetchFirst(ctx context.Context, cs kubernetes.Interface, cache *kube.NodeCache, names []string) (map[string]*corev1.Node, []string, error) {
+	if cache == nil {
+		return Fetch(ctx, cs, names)
+	}
+	list, err := cache.List(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	found := map[string]*corev1.Node{}
+	var unknown []string
+	for _, name := range names {
+		if n := list.Find(name); n != nil {
+			found[name] = n
+		} else {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return found, nil, nil
+	}
+	read, missing, err := Fetch(ctx, cs, unknown)
+	if err != nil {
+		return nil, nil, err
+	}
+	maps.Copy(found, read)
+	return found, missing, nil
+}
+
 // Rollback clears the targets a failed create already changed; it returns the nodes it
 // could not clear.
 func Rollback(ctx context.Context, cs kubernetes.Interface, changed []string, clear func(ctx context.Context, name string, fresh *corev1.Node) error) []string {
@@ -126,6 +161,9 @@ func Rollback(ctx context.Context, cs kubernetes.Interface, changed []string, cl
 // Run executes a job and turns what stopped it before any write into an error; ok is
 // false then. conflictTitle heads the error that lists conflicts.
 func Run(ctx context.Context, c *kube.Client, conflictTitle string, job Job, diags *diag.Diagnostics) (Outcome, bool) {
+	if job.Cache == nil {
+		job.Cache = c.Nodes
+	}
 	out, err := Execute(ctx, c.Clientset, job)
 	switch {
 	case err != nil:

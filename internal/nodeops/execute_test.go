@@ -167,3 +167,31 @@ func sortedCopy(s []string) []string {
 	sort.Strings(out)
 	return out
 }
+
+func TestFetchFirstReadsOnlyWhatTheCacheLacks(t *testing.T) {
+	ctx := context.Background()
+	cs := fake.NewClientset(node("n1", nil), node("n2", nil))
+	cache := kube.NewNodeCache(cs)
+	if _, err := cache.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := cs.Tracker().Add(node("late", nil)); err != nil {
+		t.Fatal(err)
+	}
+	cs.ClearActions()
+	found, missing, err := fetchFirst(ctx, cs, cache, []string{"n1", "n2", "late", "ghost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != 3 || found["late"] == nil || !reflect.DeepEqual(missing, []string{"ghost"}) {
+		t.Errorf("found %v, missing %v", found, missing)
+	}
+	for _, a := range cs.Actions() {
+		if a.GetVerb() == "get" {
+			t.Errorf("a node the cache holds was read again: %v", a)
+		}
+	}
+	if len(cs.Actions()) != 1 || cs.Actions()[0].GetVerb() != "list" {
+		t.Errorf("want one list for the two nodes the cache lacks, got %v", cs.Actions())
+	}
+}

@@ -30,6 +30,24 @@ func LabelOwners(node *corev1.Node) map[string][]LabelOwner {
 	return out
 }
 
+// AppliedLabels returns the labels manager owns on the node through server-side apply, with
+// their live values: what client-go's ExtractNode returns for labels, without converting the
+// whole node.
+func AppliedLabels(node *corev1.Node, manager string) map[string]string {
+	out := map[string]string{}
+	for _, mf := range node.ManagedFields {
+		if mf.Manager != manager || mf.Operation != metav1.ManagedFieldsOperationApply || mf.Subresource != "" || mf.FieldsV1 == nil {
+			continue
+		}
+		for _, key := range labelKeys(mf.FieldsV1.GetRawBytes()) {
+			if v, ok := node.Labels[key]; ok {
+				out[key] = v
+			}
+		}
+	}
+	return out
+}
+
 // labelKeys reads {"f:metadata":{"f:labels":{"f:KEY":{}}}} out of a FieldsV1 set.
 func labelKeys(raw []byte) []string {
 	var set struct {

@@ -6,6 +6,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 )
 
 func managed(manager string, op metav1.ManagedFieldsOperationType, fields string) metav1.ManagedFieldsEntry {
@@ -65,5 +66,28 @@ func TestLabelConflicts(t *testing.T) {
 	}
 	if got := ForeignLabels(labeledNode(), map[string]string{"logger": "x", "team": "b", "shared": "yes", "tier": "g"}, ours); !reflect.DeepEqual(got, []string{"logger", "shared"}) {
 		t.Errorf("ForeignLabels: %v", got)
+	}
+}
+
+func TestAppliedLabelsMatchesExtractNode(t *testing.T) {
+	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{
+		Name:   "n1",
+		Labels: map[string]string{"a": "1", "b": "2", "c": "3"},
+		ManagedFields: []metav1.ManagedFieldsEntry{
+			{Manager: "k8sfleet-x", Operation: metav1.ManagedFieldsOperationApply, APIVersion: "v1", FieldsType: "FieldsV1",
+				FieldsV1: metav1.NewFieldsV1(`{"f:metadata":{"f:labels":{"f:a":{},"f:gone":{}}}}`)},
+			{Manager: "k8sfleet-x", Operation: metav1.ManagedFieldsOperationUpdate, APIVersion: "v1", FieldsType: "FieldsV1",
+				FieldsV1: metav1.NewFieldsV1(`{"f:metadata":{"f:labels":{"f:b":{}}}}`)},
+			{Manager: "other", Operation: metav1.ManagedFieldsOperationApply, APIVersion: "v1", FieldsType: "FieldsV1",
+				FieldsV1: metav1.NewFieldsV1(`{"f:metadata":{"f:labels":{"f:c":{}}}}`)},
+		},
+	}}
+	got := AppliedLabels(node, "k8sfleet-x")
+	extracted, err := corev1ac.ExtractNode(node, "k8sfleet-x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, map[string]string{"a": "1"}) || !reflect.DeepEqual(got, extracted.Labels) {
+		t.Errorf("AppliedLabels %v, ExtractNode %v", got, extracted.Labels)
 	}
 }

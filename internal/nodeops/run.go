@@ -149,12 +149,12 @@ func FieldConflictError(node string, err error) error {
 	return &ConflictError{Details: details}
 }
 
-// Lookup finds nodes in the cached list, asking the API server about any the list lacks
-// (the list is from the start of this provider process); gone nodes are left out.
-func Lookup(ctx context.Context, c kubernetes.Interface, cached map[string]*corev1.Node, names []string) (map[string]*corev1.Node, error) {
+// Lookup finds nodes in the process's node list, asking the API server about any the list
+// lacks (nodes that joined since it was made); gone nodes are left out.
+func Lookup(ctx context.Context, c kubernetes.Interface, list *kube.NodeList, names []string) (map[string]*corev1.Node, error) {
 	out := map[string]*corev1.Node{}
 	for _, name := range names {
-		if n := cached[name]; n != nil {
+		if n := list.Find(name); n != nil {
 			out[name] = n
 			continue
 		}

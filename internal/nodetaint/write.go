@@ -2,10 +2,12 @@ package nodetaint
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
@@ -78,15 +80,21 @@ func (w *writer) clear(ctx context.Context, name string, fresh *corev1.Node) err
 
 // write replaces the node's taints under its resourceVersion, so that a concurrent write
 // makes this one fail with a conflict (and be retried on a fresh read) instead of being lost.
+// A merge patch touches nothing but the taints: the node may be this process's trimmed copy.
 // taints nil means nothing changes.
 func (w *writer) write(ctx context.Context, node *corev1.Node, taints []corev1.Taint) error {
 	if taints == nil {
 		return nil
 	}
-	node = node.DeepCopy()
-	node.Spec.Taints = taints
-	node.ManagedFields = nil // unchanged; the server keeps its record
-	updated, err := w.client.Clientset.CoreV1().Nodes().Update(ctx, node, metav1.UpdateOptions{FieldManager: FieldManager})
+	patch, err := json.Marshal(map[string]any{
+		"metadata": map[string]any{"resourceVersion": node.ResourceVersion},
+		"spec":     map[string]any{"taints": taints},
+	})
+	if err != nil {
+		return err
+	}
+	updated, err := w.client.Clientset.CoreV1().Nodes().Patch(ctx, node.Name, types.MergePatchType, patch,
+		metav1.PatchOptions{FieldManager: FieldManager})
 	if err != nil {
 		return err
 	}

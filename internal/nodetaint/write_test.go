@@ -2,6 +2,7 @@ package nodetaint
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -17,19 +18,27 @@ import (
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
-// TestWriteLosesNothingOnConflict: another client writes between our read and our update;
-// the update fails on the resourceVersion, we read again, and both sides' taints survive.
+// TestWriteLosesNothingOnConflict: another client writes between our read and our patch;
+// the patch fails on the resourceVersion it carries, we read again, and both sides' taints
+// survive.
 func TestWriteLosesNothingOnConflict(t *testing.T) {
 	theirs := corev1.Taint{Key: "theirs", Value: "x", Effect: corev1.TaintEffectNoSchedule}
 	ours := corev1.Taint{Key: "gpu", Value: "true", Effect: corev1.TaintEffectNoExecute}
 	node := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "k8s-01", ResourceVersion: "1"}}
 	cs := fake.NewClientset(node)
 	raced := false
-	cs.PrependReactor("update", "nodes", func(a k8stesting.Action) (bool, runtime.Object, error) {
-		update, _ := a.(k8stesting.UpdateAction)
-		sent, _ := update.GetObject().(*corev1.Node)
-		if raced || sent == nil {
+	cs.PrependReactor("patch", "nodes", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		patch, _ := a.(k8stesting.PatchAction)
+		if raced || patch == nil {
 			return false, nil, nil
+		}
+		var sent struct {
+			Metadata struct {
+				ResourceVersion string `json:"resourceVersion"`
+			} `json:"metadata"`
+		}
+		if err := json.Unmarshal(patch.GetPatch(), &sent); err != nil {
+			t.Fatal(err)
 		}
 		raced = true
 		// The other writer gets in first; our update, based on the old read, must not win.
@@ -41,8 +50,8 @@ func TestWriteLosesNothingOnConflict(t *testing.T) {
 		if err := cs.Tracker().Update(schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, n, ""); err != nil {
 			t.Fatal(err)
 		}
-		if sent.ResourceVersion != "1" {
-			t.Errorf("update sent resourceVersion %q, want the one read", sent.ResourceVersion)
+		if sent.Metadata.ResourceVersion != "1" {
+			t.Errorf("patch sent resourceVersion %q, want the one read", sent.Metadata.ResourceVersion)
 		}
 		return true, nil, apierrors.NewConflict(schema.GroupResource{Resource: "nodes"}, "k8s-01", errors.New("the object has been modified"))
 	})

@@ -25,10 +25,11 @@ var (
 // restrictedKubeconfig is the least-privilege kubeconfig the provider uses in every test.
 func restrictedKubeconfig(t *testing.T) string {
 	t.Helper()
+	admin := adminCluster(t) // skips without TF_ACC, before the Once can record an empty path
 	restrictedOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		restrictedPath, restrictedErr = acctest.LeastPrivilegeKubeconfig(ctx, adminCluster(t), "k8sfleet-provider")
+		restrictedPath, restrictedErr = acctest.LeastPrivilegeKubeconfig(ctx, admin, "k8sfleet-provider")
 	})
 	if restrictedErr != nil {
 		t.Fatal(restrictedErr)
