@@ -6,6 +6,7 @@ package testcluster
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,8 +58,9 @@ type Options struct {
 }
 
 // Start creates a cluster named name (kwokctl --runtime binary), waiting until it serves.
-// Clusters started at the same moment can pick the same free port, so a cluster that does
-// not come up is deleted and created again, up to three times.
+// Its ports come from the kernel, not from kwokctl's scan downwards from 32767: two clusters
+// starting at once, or one whose API server a fault test has stopped, would otherwise get the
+// same port. A cluster that does not come up is deleted and created again, up to three times.
 func Start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 	bin := BinDir()
 	for _, b := range []string{"kwokctl", "kwok", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"} {
@@ -97,6 +99,14 @@ func start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 		fmt.Sprintf("--kube-authorization=%t", opts.Authorization),
 		"--wait", "60s",
 	}
+	ports, err := freePorts(5)
+	if err != nil {
+		return nil, err
+	}
+	for i, flag := range []string{"--kube-apiserver-port", "--etcd-port", "--kube-controller-manager-port",
+		"--kube-scheduler-port", "--controller-port"} {
+		args = append(args, fmt.Sprintf("%s=%d", flag, ports[i]))
+	}
 	if err := c.kwokctl(ctx, args...); err != nil {
 		return nil, err
 	}
@@ -110,6 +120,25 @@ func start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 		return nil, err
 	}
 	return c, c.waitServing(ctx)
+}
+
+// freePorts asks the kernel for n distinct unused ports. They are held together until all
+// are picked, so none repeats.
+func freePorts(n int) ([]int, error) {
+	var ports []int
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("finding a free port: %w", err)
+		}
+		defer l.Close()
+		addr, ok := l.Addr().(*net.TCPAddr)
+		if !ok {
+			return nil, fmt.Errorf("unexpected listener address %v", l.Addr())
+		}
+		ports = append(ports, addr.Port)
+	}
+	return ports, nil
 }
 
 // Stop deletes the cluster and its processes.
