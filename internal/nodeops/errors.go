@@ -76,7 +76,7 @@ func explainNodeError(err error) string {
 	case errors.Is(err, ErrNodeGone):
 		return err.Error()
 	default:
-		return kube.Explain(err, "update", "nodes")
+		return kube.Explain(err, "patch", "nodes")
 	}
 }
 
