@@ -59,8 +59,7 @@ type Options struct {
 
 // Start creates a cluster named name (kwokctl --runtime binary), waiting until it serves.
 // Its ports come from the kernel, not from kwokctl's scan downwards from 32767: two clusters
-// starting at once, or one whose API server a fault test has stopped, would otherwise get the
-// same port. A cluster that does not come up is deleted and created again, up to three times.
+// starting at once would otherwise get the same etcd peer port, and one of them never serves. A cluster that does not come up is deleted and created again, up to three times.
 func Start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 	bin := BinDir()
 	for _, b := range []string{"kwokctl", "kwok", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"} {
@@ -87,6 +86,10 @@ func start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 	c := Named(name)
 	bin, workdir := c.bin, c.workdir
 	_ = c.kwokctl(ctx, "delete", "cluster") // a cluster left by a killed run or a failed attempt
+	// A failed attempt can leave files that the next create would reuse (its PKI among them).
+	if err := os.RemoveAll(filepath.Join(workdir, "clusters", name)); err != nil {
+		return nil, err
+	}
 
 	args := []string{"create", "cluster", "--runtime", "binary",
 		"--kube-apiserver-binary", filepath.Join(bin, "kube-apiserver"),
@@ -99,14 +102,12 @@ func start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 		fmt.Sprintf("--kube-authorization=%t", opts.Authorization),
 		"--wait", "60s",
 	}
-	ports, err := freePorts(5)
+	config, err := portsConfig()
 	if err != nil {
 		return nil, err
 	}
-	for i, flag := range []string{"--kube-apiserver-port", "--etcd-port", "--kube-controller-manager-port",
-		"--kube-scheduler-port", "--controller-port"} {
-		args = append(args, fmt.Sprintf("%s=%d", flag, ports[i]))
-	}
+	defer os.Remove(config)
+	args = append(args, "--config", config)
 	if err := c.kwokctl(ctx, args...); err != nil {
 		return nil, err
 	}
@@ -120,6 +121,33 @@ func start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 		return nil, err
 	}
 	return c, c.waitServing(ctx)
+}
+
+// portsConfig writes a kwokctl configuration that gives every component a port from the
+// kernel (etcd's peer port has no flag, so all of them go in one file) and returns its path.
+func portsConfig() (string, error) {
+	ports, err := freePorts(6)
+	if err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp("", "kwokctl-ports-*.yaml")
+	if err != nil {
+		return "", err
+	}
+	_, err = fmt.Fprintf(f, `apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokctlConfiguration
+options:
+  kubeApiserverPort: %d
+  etcdPort: %d
+  etcdPeerPort: %d
+  kubeControllerManagerPort: %d
+  kubeSchedulerPort: %d
+  kwokControllerPort: %d
+`, ports[0], ports[1], ports[2], ports[3], ports[4], ports[5])
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return f.Name(), err
 }
 
 // freePorts asks the kernel for n distinct unused ports. They are held together until all
