@@ -162,12 +162,8 @@ func renderNodeTable(nr *nodeRun) string {
 		if r.ProviderProcesses > 0 {
 			procs += fmt.Sprintf(" (%d)", r.ProviderProcesses)
 		}
-		cpu := "-"
-		if r.CPUSeconds > 0 {
-			cpu = fmt.Sprintf("%.1f (%.1f)", r.CPUSeconds, r.ProviderCPUSeconds)
-		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %d | %s | %.2f (%d) | %s | %s | %.1f |\n",
-			r.Scenario, res, r.QPS, r.Step, wall, cpu, r.TotalRequests(), formatRequests(r.Requests),
+			r.Scenario, res, r.QPS, r.Step, wall, cpuText(&r), r.TotalRequests(), formatRequests(r.Requests),
 			r.RateLimitWaitSeconds, r.RateLimitWaits, procs, mib(r.TerraformPeakMiB), r.LoadAvg)
 	}
 	b.WriteString("\n")
@@ -199,13 +195,16 @@ func diffOf(a, b, step string) func(*nodeRun) string {
 	}
 }
 
-func cpuOf(scenario, step string) func(*nodeRun) string {
-	return func(nr *nodeRun) string {
-		if r := nr.find(scenario, step); r != nil && r.CPUSeconds > 0 {
-			return fmt.Sprintf("%.1f (%.1f)", r.CPUSeconds, r.ProviderCPUSeconds)
-		}
+// cpuText is a command's CPU seconds, all processes and (in parentheses) the provider's.
+func cpuText(r *Result) string {
+	if r == nil || r.CPUSeconds == 0 {
 		return "-"
 	}
+	return fmt.Sprintf("%.1f (%.1f)", r.CPUSeconds, r.ProviderCPUSeconds)
+}
+
+func cpuOf(scenario, step string) func(*nodeRun) string {
+	return func(nr *nodeRun) string { return cpuText(nr.find(scenario, step)) }
 }
 
 func cpuDiffOf(a, b, step string) func(*nodeRun) string {

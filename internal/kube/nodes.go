@@ -95,18 +95,6 @@ func (c *NodeCache) ListAt(ctx context.Context, rv string) (list *NodeList, stal
 	return l, true, err
 }
 
-// Cached returns the latest list with our own writes merged in, or nil when this process
-// has not listed nodes yet. It never calls the API server.
-func (c *NodeCache) Cached() *NodeList {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.latest == nil {
-		return nil
-	}
-	c.mergeWritten()
-	return c.latest
-}
-
 // Find returns the named node of the list, or nil.
 func (l *NodeList) Find(name string) *corev1.Node {
 	i := sort.Search(len(l.Nodes), func(i int) bool { return l.Nodes[i].Name >= name })

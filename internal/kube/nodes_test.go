@@ -6,6 +6,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
 )
 
@@ -21,14 +22,24 @@ func testNode(name string) *corev1.Node {
 	}
 }
 
-func TestNodeCacheListsOnceAndKeepsWhatReadersNeed(t *testing.T) {
-	ctx := context.Background()
-	cache := NewNodeCache(fake.NewClientset(testNode("b"), testNode("a")))
-	first, err := cache.List(ctx)
+// listed returns a cache over the named test nodes and its first list.
+func listed(t *testing.T, names ...string) (*NodeCache, *NodeList) {
+	t.Helper()
+	var objects []runtime.Object
+	for _, name := range names {
+		objects = append(objects, testNode(name))
+	}
+	cache := NewNodeCache(fake.NewClientset(objects...))
+	list, err := cache.List(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cache.List(ctx); err != nil {
+	return cache, list
+}
+
+func TestNodeCacheListsOnceAndKeepsWhatReadersNeed(t *testing.T) {
+	cache, first := listed(t, "b", "a")
+	if _, err := cache.List(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if cache.Lists() != 1 {
@@ -47,18 +58,13 @@ func TestNodeCacheListsOnceAndKeepsWhatReadersNeed(t *testing.T) {
 }
 
 func TestNodeCacheRememberedWritesShowInTheNextList(t *testing.T) {
-	ctx := context.Background()
-	cache := NewNodeCache(fake.NewClientset(testNode("a"), testNode("b")))
-	before, err := cache.List(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cache, before := listed(t, "a", "b")
 	written := testNode("b")
 	written.Labels = map[string]string{"pool": "a", "logger": "fluentd"}
 	cache.Remember(written)
 	cache.Remember(testNode("not-listed"))
 
-	after, err := cache.List(ctx)
+	after, err := cache.List(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

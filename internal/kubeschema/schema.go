@@ -139,7 +139,6 @@ func (n *node) attrType() attr.Type {
 	panic(fmt.Sprintf("kubeschema: no attribute type for kind %d", n.kind))
 }
 
-// fieldTypes gives an object node's attribute types, computed once in attrType.
 // objectType is the object's type computed once at derivation. Set as each nested
 // attribute's CustomType, it spares the framework from rebuilding the nested types
 // recursively for every value it walks, which dominated plan time for a PodSpec.
@@ -150,6 +149,7 @@ func (n *node) objectType() types.ObjectType {
 	panic(fmt.Sprintf("kubeschema: kind %d has no object type", n.kind))
 }
 
+// fieldTypes gives an object node's attribute types, computed once in attrType.
 func (n *node) fieldTypes() map[string]attr.Type {
 	if o, ok := n.typ.(types.ObjectType); ok {
 		return o.AttrTypes

@@ -3,7 +3,6 @@ package nodeops
 import (
 	"context"
 	"errors"
-	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -113,8 +112,7 @@ func Execute(ctx context.Context, cs kubernetes.Interface, job Job) (Outcome, er
 	return out, nil
 }
 
-// fetchFirst takes the nodes from the process's node list and reads those it lacks (nodes
-// that joined since it was made).
+// fetchFirst takes the nodes from the process's node list when the job has one.
 func fetchFirst(ctx context.Context, cs kubernetes.Interface, cache *kube.NodeCache, names []string) (map[string]*corev1.Node, []string, error) {
 	if cache == nil {
 		return Fetch(ctx, cs, names)
@@ -123,24 +121,7 @@ func fetchFirst(ctx context.Context, cs kubernetes.Interface, cache *kube.NodeCa
 	if err != nil {
 		return nil, nil, err
 	}
-	found := map[string]*corev1.Node{}
-	var unknown []string
-	for _, name := range names {
-		if n := list.Find(name); n != nil {
-			found[name] = n
-		} else {
-			unknown = append(unknown, name)
-		}
-	}
-	if len(unknown) == 0 {
-		return found, nil, nil
-	}
-	read, missing, err := Fetch(ctx, cs, unknown)
-	if err != nil {
-		return nil, nil, err
-	}
-	maps.Copy(found, read)
-	return found, missing, nil
+	return FromList(ctx, cs, list, names)
 }
 
 // Rollback clears the targets a failed create already changed; it returns the nodes it

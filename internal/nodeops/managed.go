@@ -35,14 +35,10 @@ func LabelOwners(node *corev1.Node) map[string][]LabelOwner {
 // whole node.
 func AppliedLabels(node *corev1.Node, manager string) map[string]string {
 	out := map[string]string{}
-	for _, mf := range node.ManagedFields {
-		if mf.Manager != manager || mf.Operation != metav1.ManagedFieldsOperationApply || mf.Subresource != "" || mf.FieldsV1 == nil {
-			continue
-		}
-		for _, key := range labelKeys(mf.FieldsV1.GetRawBytes()) {
-			if v, ok := node.Labels[key]; ok {
-				out[key] = v
-			}
+	for key, owners := range LabelOwners(node) {
+		v, ok := node.Labels[key]
+		if ok && slices.Contains(owners, LabelOwner{Manager: manager, Operation: metav1.ManagedFieldsOperationApply}) {
+			out[key] = v
 		}
 	}
 	return out

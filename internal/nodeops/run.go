@@ -3,6 +3,7 @@ package nodeops
 import (
 	"context"
 	"errors"
+	"maps"
 	"sort"
 	"sync"
 	"time"
@@ -149,23 +150,25 @@ func FieldConflictError(node string, err error) error {
 	return &ConflictError{Details: details}
 }
 
-// Lookup finds nodes in the process's node list, asking the API server about any the list
-// lacks (nodes that joined since it was made); gone nodes are left out.
-func Lookup(ctx context.Context, c kubernetes.Interface, list *kube.NodeList, names []string) (map[string]*corev1.Node, error) {
-	out := map[string]*corev1.Node{}
+// FromList takes the named nodes from the process's node list and reads those it lacks
+// (nodes that joined since it was made); missing are the ones the server lacks as well.
+func FromList(ctx context.Context, cs kubernetes.Interface, list *kube.NodeList, names []string) (found map[string]*corev1.Node, missing []string, err error) {
+	found = map[string]*corev1.Node{}
+	var unknown []string
 	for _, name := range names {
 		if n := list.Find(name); n != nil {
-			out[name] = n
-			continue
+			found[name] = n
+		} else {
+			unknown = append(unknown, name)
 		}
-		n, err := c.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out[name] = n
 	}
-	return out, nil
+	if len(unknown) == 0 {
+		return found, nil, nil
+	}
+	read, missing, err := Fetch(ctx, cs, unknown)
+	if err != nil {
+		return nil, nil, err
+	}
+	maps.Copy(found, read)
+	return found, missing, nil
 }

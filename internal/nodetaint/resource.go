@@ -108,7 +108,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 	}
 	p, diags := priorOf(ctx, &st, owned)
 	resp.Diagnostics.Append(diags...)
-	nodes, err := nodeops.Lookup(ctx, r.client.Clientset, list, p.nodes)
+	nodes, _, err := nodeops.FromList(ctx, r.client.Clientset, list, p.nodes)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read nodes", kube.Explain(err, "get", "nodes"))
 		return

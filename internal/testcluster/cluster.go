@@ -59,7 +59,8 @@ type Options struct {
 
 // Start creates a cluster named name (kwokctl --runtime binary), waiting until it serves.
 // Its ports come from the kernel, not from kwokctl's scan downwards from 32767: two clusters
-// starting at once would otherwise get the same etcd peer port, and one of them never serves. A cluster that does not come up is deleted and created again, up to three times.
+// starting at once would otherwise get the same etcd peer port, and one of them never serves.
+// A cluster that does not come up is deleted and created again, up to three times.
 func Start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 	bin := BinDir()
 	for _, b := range []string{"kwokctl", "kwok", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"} {
