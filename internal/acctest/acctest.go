@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"k8s.io/apimachinery/pkg/util/rand"
 
@@ -22,7 +21,7 @@ import (
 
 // ProviderFactories serves the provider in-process to terraform-plugin-testing.
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"k8sfleet": providerserver.NewProtocol6WithError(provider.New("test")()),
+	"k8sfleet": func() (tfprotov6.ProviderServer, error) { return provider.Server("test")(), nil },
 }
 
 var cluster *testcluster.Cluster

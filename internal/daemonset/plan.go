@@ -50,9 +50,10 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 	defer func() { resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...) }()
 
 	if !r.client.Configured() || !req.Config.Raw.IsFullyKnown() {
-		setPredictionUnknown(&plan)
-		if !r.client.Options.PredictPlacement {
-			setPredictionNull(&plan)
+		if r.client.Options.PredictPlacement {
+			resp.Diagnostics.Append(setPredictionUnknown(ctx, &plan)...)
+		} else {
+			resp.Diagnostics.Append(setPredictionNull(ctx, &plan)...)
 		}
 		return
 	}
@@ -76,7 +77,7 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		}
 	}
 	if !r.client.Options.PredictPlacement {
-		setPredictionNull(&plan)
+		resp.Diagnostics.Append(setPredictionNull(ctx, &plan)...)
 		return
 	}
 	rv := ""
@@ -88,10 +89,10 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 	res, err := r.predict(ctx, &want.ds.Spec.Template.Spec, rv)
 	if err != nil {
 		resp.Diagnostics.AddWarning("Cannot predict DaemonSet placement", kube.Explain(err, "list", "nodes"))
-		setPredictionUnknown(&plan)
+		resp.Diagnostics.Append(setPredictionUnknown(ctx, &plan)...)
 		return
 	}
-	setPrediction(&plan, res)
+	resp.Diagnostics.Append(setPrediction(ctx, &plan, res)...)
 	resp.Diagnostics.AddWarning(fmt.Sprintf("DaemonSet %s/%s placement", want.ds.Namespace, want.ds.Name),
 		res.Summary(want.ds.Namespace, want.ds.Name, summaryLimit))
 }

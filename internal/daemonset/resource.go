@@ -55,7 +55,7 @@ const defaultTimeout = 5 * time.Minute
 
 // Metadata names the resource.
 func (r *Resource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_daemonset"
+	resp.TypeName = TypeName
 }
 
 // Schema describes the resource.
@@ -161,7 +161,7 @@ func (r *Resource) finishApply(ctx context.Context, plan *model, ds *appsv1.Daem
 		}
 	}
 	plan.Status = statusValue(ds)
-	r.fillUnknownPrediction(plan)
+	diags.Append(r.fillUnknownPrediction(ctx, plan)...)
 }
 
 // Read refreshes the managed fields, the status and the prediction from the cluster.

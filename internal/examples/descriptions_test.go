@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/provider"
@@ -17,7 +16,7 @@ import (
 // them.
 func TestSchemaDescriptions(t *testing.T) {
 	ctx := context.Background()
-	server := providerserver.NewProtocol6(provider.New("test")())()
+	server := provider.Server("test")()
 	resp, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
