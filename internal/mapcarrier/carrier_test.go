@@ -168,10 +168,9 @@ func TestTakeJSONFields(t *testing.T) {
 // records what it was given.
 type framework struct {
 	tfprotov6.ProviderServer
-	seen   tftypes.Value
-	put    *tftypes.Value
-	t      *testing.T
-	answer func(proposed *tfprotov6.DynamicValue) *tfprotov6.DynamicValue
+	seen tftypes.Value
+	put  *tftypes.Value
+	t    *testing.T
 }
 
 func (f *framework) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
@@ -261,5 +260,13 @@ func TestPutMap(t *testing.T) {
 	}
 	if ok, _ := PutMap(context.Background(), "excluded_nodes", map[string]string{}); ok {
 		t.Error("PutMap outside a carrier reported true")
+	}
+}
+
+func TestTakeJSONFieldsLeavesWhatItCannotCarry(t *testing.T) {
+	state := []byte(`{"id":"ns/a","expected_pods":{"n1":1.5},"excluded_nodes":null,"spec":null}`)
+	out, taken, err := takeJSONFields(state, carried)
+	if err == nil || taken != nil || string(out) != string(state) {
+		t.Fatalf("got %s, %v, %v; want the state untouched and an error", out, taken, err)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/vmihailenco/msgpack/v5"
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
@@ -148,30 +147,24 @@ func takeJSONFields(b []byte, attrs []Attribute) ([]byte, map[string][]byte, err
 	return out, taken, nil
 }
 
-// jsonToMsgpack converts a value from its JSON state form, directly for maps of strings or
-// of whole numbers, through tftypes for anything else.
+// jsonToMsgpack converts a map of strings or of whole numbers from its JSON state form. Any
+// other value is an error, and the state goes to the framework whole.
 func jsonToMsgpack(raw json.RawMessage, typ tftypes.Type) ([]byte, error) {
 	switch {
 	case typ.Equal(tftypes.Map{ElementType: tftypes.String}):
 		var m map[string]string
-		if err := json.Unmarshal(raw, &m); err == nil {
-			return encodeMap(m)
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, err
 		}
+		return encodeMap(m)
 	case typ.Equal(tftypes.Map{ElementType: tftypes.Number}):
 		var m map[string]int64
-		if err := json.Unmarshal(raw, &m); err == nil {
-			return encodeMap(m)
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, err
 		}
+		return encodeMap(m)
 	}
-	v, err := tftypes.ValueFromJSON(raw, typ)
-	if err != nil {
-		return nil, err
-	}
-	dv, err := tfprotov6.NewDynamicValue(typ, v)
-	if err != nil {
-		return nil, err
-	}
-	return dv.MsgPack, nil
+	return nil, fmt.Errorf("cannot carry a %s from JSON", typ)
 }
 
 // encodeMap encodes m as Terraform encodes a map of strings or numbers, keys in order.
