@@ -108,19 +108,20 @@ func (s *server) take(dv *tfprotov6.DynamicValue) map[string][]byte {
 	return taken
 }
 
-// restore writes the carried attributes into the response value dv.
-func (s *server) restore(dv *tfprotov6.DynamicValue, sl *slot, taken map[string][]byte) (*tfprotov6.DynamicValue, error) {
-	if dv == nil || len(dv.MsgPack) == 0 {
-		return dv, nil
+// respond writes the carried attributes into the response value dv; a failure becomes an
+// error diagnostic of the response.
+func (s *server) respond(dv **tfprotov6.DynamicValue, diags *[]*tfprotov6.Diagnostic, sl *slot, taken map[string][]byte) {
+	if *dv == nil || len((*dv).MsgPack) == 0 {
+		return
 	}
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
-	out, err := restoreFields(dv.MsgPack, sl.values, taken)
+	out, err := restoreFields((*dv).MsgPack, sl.values, taken)
 	if err != nil {
-		return dv, err
+		*diags = append(*diags, s.restoreFailed(err)...)
+		return
 	}
-	dv.MsgPack = out
-	return dv, nil
+	(*dv).MsgPack = out
 }
 
 func (s *server) restoreFailed(err error) []*tfprotov6.Diagnostic {
@@ -139,13 +140,10 @@ func (s *server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRe
 	taken := s.take(req.CurrentState)
 	ctx, sl := withSlot(ctx)
 	resp, err := s.ProviderServer.ReadResource(ctx, req)
-	if err != nil || resp == nil {
-		return resp, err
+	if err == nil && resp != nil {
+		s.respond(&resp.NewState, &resp.Diagnostics, sl, taken)
 	}
-	if resp.NewState, err = s.restore(resp.NewState, sl, taken); err != nil {
-		resp.Diagnostics = append(resp.Diagnostics, s.restoreFailed(err)...)
-	}
-	return resp, nil
+	return resp, err
 }
 
 // PlanResourceChange carries the attributes of the proposed new state into the plan.
@@ -159,13 +157,10 @@ func (s *server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanReso
 	taken := s.take(req.ProposedNewState)
 	ctx, sl := withSlot(ctx)
 	resp, err := s.ProviderServer.PlanResourceChange(ctx, req)
-	if err != nil || resp == nil {
-		return resp, err
+	if err == nil && resp != nil {
+		s.respond(&resp.PlannedState, &resp.Diagnostics, sl, taken)
 	}
-	if resp.PlannedState, err = s.restore(resp.PlannedState, sl, taken); err != nil {
-		resp.Diagnostics = append(resp.Diagnostics, s.restoreFailed(err)...)
-	}
-	return resp, nil
+	return resp, err
 }
 
 // ApplyResourceChange carries the attributes of the plan into the new state.
@@ -177,13 +172,10 @@ func (s *server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyRe
 	taken := s.take(req.PlannedState)
 	ctx, sl := withSlot(ctx)
 	resp, err := s.ProviderServer.ApplyResourceChange(ctx, req)
-	if err != nil || resp == nil {
-		return resp, err
+	if err == nil && resp != nil {
+		s.respond(&resp.NewState, &resp.Diagnostics, sl, taken)
 	}
-	if resp.NewState, err = s.restore(resp.NewState, sl, taken); err != nil {
-		resp.Diagnostics = append(resp.Diagnostics, s.restoreFailed(err)...)
-	}
-	return resp, nil
+	return resp, err
 }
 
 // UpgradeResourceState carries the attributes of the stored state, which arrives as JSON,
@@ -198,11 +190,8 @@ func (s *server) UpgradeResourceState(ctx context.Context, req *tfprotov6.Upgrad
 	}
 	ctx, sl := withSlot(ctx)
 	resp, err := s.ProviderServer.UpgradeResourceState(ctx, req)
-	if err != nil || resp == nil {
-		return resp, err
+	if err == nil && resp != nil {
+		s.respond(&resp.UpgradedState, &resp.Diagnostics, sl, taken)
 	}
-	if resp.UpgradedState, err = s.restore(resp.UpgradedState, sl, taken); err != nil {
-		resp.Diagnostics = append(resp.Diagnostics, s.restoreFailed(err)...)
-	}
-	return resp, nil
+	return resp, err
 }
