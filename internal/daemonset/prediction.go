@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -39,30 +38,19 @@ func (r *Resource) predict(ctx context.Context, spec *corev1.PodSpec, rv string)
 	return placement.Predict(spec, nodes, r.placementOptions()), nil
 }
 
-// TypeName is the resource's type name.
-const TypeName = "k8sfleet_daemonset"
-
-// CarriedMaps are the attributes with an entry per node. They bypass the framework (package
-// mapcarrier): at thousands of nodes its walks over them cost more than the rest of a plan.
-var CarriedMaps = []mapcarrier.Attribute{
-	{Name: "expected_pods", Type: tftypes.Map{ElementType: tftypes.Number}},
-	{Name: "excluded_nodes", Type: tftypes.Map{ElementType: tftypes.String}},
-}
-
 // setPrediction writes a result into the computed attributes.
 func setPrediction(ctx context.Context, m *model, res placement.Result) diag.Diagnostics {
 	m.ExpectedPodCount = types.Int64Value(int64(res.Count()))
 	pods, excluded := res.ExpectedPods(), res.ExcludedNodes()
+	carried, err := mapcarrier.PutMap(ctx, expectedPodsAttr.Name, pods)
+	if err == nil {
+		_, err = mapcarrier.PutMap(ctx, excludedNodesAttr.Name, excluded)
+	}
 	var diags diag.Diagnostics
-	carriedPods, err := mapcarrier.PutMap(ctx, CarriedMaps[0].Name, pods)
 	if err != nil {
-		diags.AddError("Cannot encode "+CarriedMaps[0].Name, err.Error())
+		diags.AddError("Cannot encode the predicted placement", err.Error())
 	}
-	carriedExcluded, err := mapcarrier.PutMap(ctx, CarriedMaps[1].Name, excluded)
-	if err != nil {
-		diags.AddError("Cannot encode "+CarriedMaps[1].Name, err.Error())
-	}
-	if carriedPods && carriedExcluded {
+	if carried {
 		// The carrier writes them into the response; the framework sees null.
 		m.ExpectedPods, m.ExcludedNodes = types.MapNull(types.Int64Type), types.MapNull(types.StringType)
 		return diags
@@ -94,13 +82,16 @@ func setPredictionNull(ctx context.Context, m *model) diag.Diagnostics {
 // value the request had would come back otherwise), and in the model.
 func setMaps(ctx context.Context, m *model, pods, excluded types.Map) diag.Diagnostics {
 	var diags diag.Diagnostics
-	for i, v := range []types.Map{pods, excluded} {
-		tf, err := v.ToTerraformValue(ctx)
+	for _, v := range []struct {
+		name  string
+		value types.Map
+	}{{expectedPodsAttr.Name, pods}, {excludedNodesAttr.Name, excluded}} {
+		tf, err := v.value.ToTerraformValue(ctx)
 		if err == nil {
-			_, err = mapcarrier.Put(ctx, CarriedMaps[i].Name, tf)
+			_, err = mapcarrier.Put(ctx, v.name, tf)
 		}
 		if err != nil {
-			diags.AddError("Cannot encode "+CarriedMaps[i].Name, err.Error())
+			diags.AddError("Cannot encode "+v.name, err.Error())
 		}
 	}
 	m.ExpectedPods, m.ExcludedNodes = pods, excluded

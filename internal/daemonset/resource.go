@@ -53,6 +53,9 @@ const (
 
 const defaultTimeout = 5 * time.Minute
 
+// TypeName is the resource's type name.
+const TypeName = "k8sfleet_daemonset"
+
 // Metadata names the resource.
 func (r *Resource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = TypeName

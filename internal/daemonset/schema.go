@@ -13,11 +13,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeschema"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/mapcarrier"
 )
 
 // specType is the Go type the spec attribute is derived from.
@@ -112,7 +114,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				Description: "Wait after create and update until the rollout completes, as `kubectl rollout status daemonset` does.",
 			},
-			"expected_pods": schema.MapAttribute{
+			expectedPodsAttr.Name: schema.MapAttribute{
 				Computed: true, ElementType: types.Int64Type,
 				Description: "Every node name to the number of pods (1 or 0) the DaemonSet controller will run there, predicted at plan time.",
 			},
@@ -120,7 +122,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				Computed:    true,
 				Description: "Sum of `expected_pods`: the controller's `status.desiredNumberScheduled` after apply.",
 			},
-			"excluded_nodes": schema.MapAttribute{
+			excludedNodesAttr.Name: schema.MapAttribute{
 				Computed: true, ElementType: types.StringType,
 				Description: "Each node that gets no pod, with the reason: the untolerated taint, the node selector or affinity that does not match, or the pinned nodeName.",
 			},
@@ -132,6 +134,15 @@ func resourceSchema(ctx context.Context) schema.Schema {
 		},
 	}
 }
+
+// The attributes with an entry per node bypass the framework (package mapcarrier): at
+// thousands of nodes its walks over them cost more than the rest of a plan.
+var (
+	expectedPodsAttr  = mapcarrier.Attribute{Name: "expected_pods", Type: tftypes.Map{ElementType: tftypes.Number}}
+	excludedNodesAttr = mapcarrier.Attribute{Name: "excluded_nodes", Type: tftypes.Map{ElementType: tftypes.String}}
+	// CarriedMaps are those attributes, for the provider's server.
+	CarriedMaps = []mapcarrier.Attribute{expectedPodsAttr, excludedNodesAttr}
+)
 
 func labelValidators() []validator.Map { return []validator.Map{kubeattr.LabelMapValidator{}} }
 

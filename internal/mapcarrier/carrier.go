@@ -29,13 +29,18 @@ type Attribute struct {
 
 // Wrap returns inner with the attributes of typeName carried around it.
 func Wrap(inner tfprotov6.ProviderServer, typeName string, attrs ...Attribute) tfprotov6.ProviderServer {
-	return &server{ProviderServer: inner, typeName: typeName, attrs: attrs}
+	names := make([]string, len(attrs))
+	for i, a := range attrs {
+		names[i] = a.Name
+	}
+	return &server{ProviderServer: inner, typeName: typeName, attrs: attrs, names: names}
 }
 
 type server struct {
 	tfprotov6.ProviderServer
 	typeName string
 	attrs    []Attribute
+	names    []string
 }
 
 type slotKey struct{}
@@ -50,28 +55,25 @@ type slot struct {
 // belongs to. It reports false when that request does not come through a carrier: the
 // caller then sets the attribute itself.
 func Put(ctx context.Context, name string, v tftypes.Value) (bool, error) {
-	s, ok := ctx.Value(slotKey{}).(*slot)
-	if !ok {
-		return false, nil
-	}
-	dv, err := tfprotov6.NewDynamicValue(v.Type(), v)
-	if err != nil {
-		return true, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.values[name] = dv.MsgPack
-	return true, nil
+	return store(ctx, name, func() ([]byte, error) {
+		dv, err := tfprotov6.NewDynamicValue(v.Type(), v)
+		return dv.MsgPack, err
+	})
 }
 
 // PutMap is Put for a known map, encoded directly: a tftypes value per entry costs more
 // than the encoding itself.
 func PutMap[V int64 | string](ctx context.Context, name string, m map[string]V) (bool, error) {
+	return store(ctx, name, func() ([]byte, error) { return encodeMap(m) })
+}
+
+// store keeps the encoding of name's value in ctx's slot, encoding only when there is one.
+func store(ctx context.Context, name string, encode func() ([]byte, error)) (bool, error) {
 	s, ok := ctx.Value(slotKey{}).(*slot)
 	if !ok {
 		return false, nil
 	}
-	b, err := encodeMap(m)
+	b, err := encode()
 	if err != nil {
 		return true, err
 	}
@@ -86,21 +88,13 @@ func withSlot(ctx context.Context) (context.Context, *slot) {
 	return context.WithValue(ctx, slotKey{}, s), s
 }
 
-func (s *server) names() []string {
-	names := make([]string, len(s.attrs))
-	for i, a := range s.attrs {
-		names[i] = a.Name
-	}
-	return names
-}
-
 // take removes the carried attributes' known values from dv. A value it cannot parse is
 // left to the framework whole.
 func (s *server) take(dv *tfprotov6.DynamicValue) map[string][]byte {
 	if dv == nil || len(dv.MsgPack) == 0 {
 		return nil
 	}
-	out, taken, err := takeFields(dv.MsgPack, s.names())
+	out, taken, err := takeFields(dv.MsgPack, s.names)
 	if err != nil {
 		return nil
 	}
@@ -128,7 +122,7 @@ func (s *server) restoreFailed(err error) []*tfprotov6.Diagnostic {
 	return []*tfprotov6.Diagnostic{{
 		Severity: tfprotov6.DiagnosticSeverityError,
 		Summary:  "Cannot encode the response",
-		Detail:   fmt.Sprintf("The provider could not write %s into its response: %v", strings.Join(s.names(), " and "), err),
+		Detail:   fmt.Sprintf("The provider could not write %s into its response: %v", strings.Join(s.names, " and "), err),
 	}}
 }
 
