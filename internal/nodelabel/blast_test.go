@@ -52,7 +52,7 @@ func TestAccNodeLabel_blastRadius(t *testing.T) {
 	}
 
 	cli.Write(t, label{node: "k8s-01", labels: map[string]string{"blast": value}}.hcl())
-	if out := plan(); !strings.Contains(out, "DaemonSet default/"+name+" starts on k8s-01") {
+	if out := plan(); !strings.Contains(out, "Applying k8sfleet_node_label on node k8s-01 changes where pods run: - DaemonSet default/"+name+" starts on k8s-01") {
 		t.Errorf("the create plan does not warn:\n%s", out)
 	}
 	if out, err := cli.Run(ctx, "apply", "-auto-approve"); err != nil {
@@ -61,7 +61,7 @@ func TestAccNodeLabel_blastRadius(t *testing.T) {
 	if out := plan(); strings.Contains(out, "Pods start or stop") {
 		t.Errorf("a plan without changes warns:\n%s", out)
 	}
-	if out := plan("-destroy"); !strings.Contains(out, "DaemonSet default/"+name+" stops on k8s-01") {
+	if out := plan("-destroy"); !strings.Contains(out, "Applying the destroy of k8sfleet_node_label on node k8s-01 changes where pods run: - DaemonSet default/"+name+" stops on k8s-01") {
 		t.Errorf("the destroy plan does not warn:\n%s", out)
 	}
 }

@@ -53,6 +53,7 @@ func TestAccNodeTaint_blastRadius(t *testing.T) {
 	flat := strings.Join(strings.Fields(out), " ")
 	for _, want := range []string{
 		"Warning: Pods start or stop",
+		"Applying k8sfleet_node_taint on node k8s-02 changes where pods run:",
 		"DaemonSet default/" + name + " stops on k8s-02",
 		"1 running pod on node k8s-02 does not tolerate " + key + ":NoExecute and will be evicted",
 	} {
