@@ -3,25 +3,17 @@ package nodelabel
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodefield"
 )
 
 type model struct {
-	ID            types.String   `tfsdk:"id"`
-	NodeName      types.String   `tfsdk:"node_name"`
-	LabelSelector types.String   `tfsdk:"label_selector"`
-	Labels        types.Map      `tfsdk:"labels"`
-	FieldManager  types.String   `tfsdk:"field_manager"`
-	Force         types.Bool     `tfsdk:"force"`
-	Nodes         types.List     `tfsdk:"nodes"`
-	Timeouts      timeouts.Value `tfsdk:"timeouts"`
+	nodefield.Base
+	Labels       types.Map    `tfsdk:"labels"`
+	FieldManager types.String `tfsdk:"field_manager"`
 }
-
-func (m *model) target() (nodeops.Target, bool) { return nodeops.TargetOf(m.NodeName, m.LabelSelector) }
 
 // labels returns the label map; ok is false while it or a value is unknown.
 func (m *model) labels(ctx context.Context) (map[string]string, bool, diag.Diagnostics) {
@@ -38,35 +30,12 @@ func (m *model) labels(ctx context.Context) (map[string]string, bool, diag.Diagn
 	return out, !diags.HasError(), diags
 }
 
-// nodes returns the node list; nil while unknown or null.
-func (m *model) nodes(ctx context.Context) ([]string, diag.Diagnostics) {
-	if m.Nodes.IsUnknown() || m.Nodes.IsNull() {
-		return nil, nil
+func elements(m types.Map) map[string]string {
+	out := map[string]string{}
+	for k, v := range m.Elements() {
+		if s, ok := v.(types.String); ok {
+			out[k] = s.ValueString()
+		}
 	}
-	var out []string
-	diags := m.Nodes.ElementsAs(ctx, &out, false)
-	return out, diags
-}
-
-func (m *model) setNodes(ctx context.Context, names []string) diag.Diagnostics {
-	if names == nil {
-		names = []string{}
-	}
-	var diags diag.Diagnostics
-	m.Nodes, diags = types.ListValueFrom(ctx, types.StringType, names)
-	return diags
-}
-
-func (m *model) setLabels(ctx context.Context, labels map[string]string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	m.Labels, diags = types.MapValueFrom(ctx, types.StringType, labels)
-	return diags
-}
-
-func keysOf(labels map[string]string) []string {
-	keys := make([]string, 0, len(labels))
-	for k := range labels {
-		keys = append(keys, k)
-	}
-	return keys
+	return out
 }

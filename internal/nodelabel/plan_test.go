@@ -39,14 +39,13 @@ func TestPlannedEdits(t *testing.T) {
 		owned("c", map[string]string{"logger": "fluentd", "adopted": "yes"}, map[string]string{"logger": me, "adopted": "kubectl"}),
 		owned("d", nil, nil),
 	})
-	p := prior{
-		nodes:   []string{"a", "b", "c"},
-		labels:  map[string]string{"logger": "fluentd", "team": "x", "adopted": "yes"},
-		manager: me,
-		adopted: nodeops.Ownership{"c": {"adopted"}},
-	}
 	want := map[string]string{"logger": "vector"}
-	got := plannedEdits(live, []string{"a", "b", "d"}, want, p)
+	w := &writer{manager: me, want: want, prior: map[string]string{"logger": "fluentd", "team": "x", "adopted": "yes"},
+		adopted: nodeops.Ownership{"c": {Items: []string{"adopted"}}}}
+	got := map[string]kube.NodeEdit{}
+	for _, name := range []string{"a", "b", "c", "d"} {
+		got[name] = w.Edit(name, live[name], name != "c")
+	}
 	expected := map[string]kube.NodeEdit{
 		// team goes: only we own it.
 		"a": {SetLabels: want, RemoveLabels: []string{"team"}},

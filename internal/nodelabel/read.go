@@ -10,43 +10,35 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodefield"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
-// observe returns the labels the resource owns on each node: those its field manager owns,
-// and adopted ones still on the node.
-func observe(nodes map[string]*corev1.Node, manager string, adopted nodeops.Ownership) (map[string]map[string]string, error) {
-	out := map[string]map[string]string{}
-	for name, node := range nodes {
-		owned := nodeops.AppliedLabels(node, manager)
-		for _, k := range adopted[name] {
-			if v, ok := node.Labels[k]; ok {
-				owned[k] = v
-			}
+// Observe returns the labels the resource owns on the node, those its field manager owns
+// and adopted ones still there, and the adopted ones.
+func (w *writer) Observe(node *corev1.Node) (nodefield.Items, []string) {
+	owned := nodeops.AppliedLabels(node, w.manager)
+	var adopted []string
+	for _, k := range w.adopted.On(node) {
+		if v, ok := node.Labels[k]; ok {
+			owned[k] = v
+			adopted = append(adopted, k)
 		}
-		out[name] = owned
 	}
-	return out, nil
+	return owned, adopted
 }
 
-// resolveImport fills in what `terraform import` cannot know from the ID: the nodes, the
-// labels' values and the field manager. When one k8sfleet manager owns every imported label
-// (this resource's state was lost), it is reused; otherwise the labels are adopted.
-func resolveImport(st *model, target nodeops.Target, all []*corev1.Node) (nodeops.Ownership, diag.Diagnostics) {
+// ResolveImport fills in what `terraform import` cannot know from the ID: the labels' values
+// and the field manager. When one k8sfleet manager owns every imported label (this
+// resource's state was lost), it is reused; otherwise the labels are adopted under a new one.
+func (labels) ResolveImport(ctx context.Context, st *model, nodes []*corev1.Node) (nodeops.Ownership, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	keys := keysOf(elements(st.Labels))
-	slices.Sort(keys)
-	names, exists, err := target.Resolve(all)
-	if err != nil || !exists {
-		diags.AddError("Cannot import", nodeops.MissingNodesText(names))
-		return nil, diags
-	}
-	byName := nodeops.ByName(all)
+	target, _ := st.Common().Target()
+	keys := nodefield.Items(elements(st.Labels)).Keys()
 	values := map[string]string{}
 	var candidates []string
 	first := true
-	for _, name := range names {
-		node := byName[name]
+	for _, node := range nodes {
 		owners := nodeops.LabelOwners(node)
 		for _, k := range keys {
 			v, ok := node.Labels[k]
@@ -82,28 +74,20 @@ func resolveImport(st *model, target nodeops.Target, all []*corev1.Node) (nodeop
 	if len(candidates) == 1 {
 		manager = candidates[0]
 	} else {
-		manager = nodeops.GeneratedManager("label", target, values)
-		for _, name := range names {
+		manager = RandomManager()
+		for _, node := range nodes {
+			var have []string
 			for _, k := range keys {
-				if _, ok := byName[name].Labels[k]; ok {
-					adopted[name] = append(adopted[name], k)
+				if _, ok := node.Labels[k]; ok {
+					have = append(have, k)
 				}
 			}
+			adopted.Put(node, have)
 		}
 	}
 	st.FieldManager = types.StringValue(manager)
-	st.Force = types.BoolValue(false)
-	diags.Append(st.setLabels(context.Background(), values)...)
-	diags.Append(st.setNodes(context.Background(), names)...)
+	v, d := types.MapValueFrom(ctx, types.StringType, values)
+	diags.Append(d...)
+	st.Labels = v
 	return adopted, diags
-}
-
-func elements(m types.Map) map[string]string {
-	out := map[string]string{}
-	for k, v := range m.Elements() {
-		if s, ok := v.(types.String); ok {
-			out[k] = s.ValueString()
-		}
-	}
-	return out
 }

@@ -1,14 +1,11 @@
 package nodelabel
 
 import (
-	"context"
-
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
@@ -32,31 +29,29 @@ const description = "Sets labels on one node (`node_name`) or on every node a la
 	"\n\n**Import.** `terraform import` takes `<node_name>:<key>,<key>` (e.g. `k8s-01:logger,team`) or " +
 	"`label_selector:<selector>:<key>,<key>` (e.g. `label_selector:pool=gpu:logger`). When one k8sfleet field manager " +
 	"owns those labels (this resource's state was lost), it becomes the resource's manager; otherwise the labels are " +
-	"adopted, and destroy removes them." + nodeops.DescribeLifecycle
+	"adopted, and destroy removes them."
 
-func resourceSchema(ctx context.Context) schema.Schema {
-	attrs := nodeops.TargetAttributes(kind)
-	attrs["labels"] = schema.MapAttribute{
-		Required:    true,
-		ElementType: types.StringType,
-		Description: "The labels to set, key to value. Keys and values are checked at plan time. Labels the kubelet " +
-			"owns and resets (`kubernetes.io/hostname`, `kubernetes.io/os`, `kubernetes.io/arch`, " +
-			"`node.kubernetes.io/instance-type`, `topology.kubernetes.io/region`, `topology.kubernetes.io/zone`, " +
-			"`beta.kubernetes.io/*`) are rejected.",
-		Validators: append([]validator.Map{mapvalidator.SizeAtLeast(1)}, nodeops.LabelMapValidators()...),
-	}
-	attrs["field_manager"] = schema.StringAttribute{
-		Optional: true,
-		Computed: true,
-		Description: "The server-side apply field manager that owns this resource's labels; it must start with " +
-			"`k8sfleet`. Unset, the plan derives `k8sfleet-label-<hash of the target and the labels>` at create and " +
-			"keeps it, so two resources on one node never share a manager unless they set the very same labels. " +
-			"Changing it moves ownership of the labels to the new manager.",
-		Validators: []validator.String{nodeops.FieldManagerValidator{}},
-	}
-	attrs["timeouts"] = kubeattr.Timeouts(ctx, "10m", "Covers every node's write, retries on conflict included.")
-	return schema.Schema{
-		Description: description,
-		Attributes:  attrs,
+// attributes are node_label's own: labels and field_manager.
+func attributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"labels": schema.MapAttribute{
+			Required:    true,
+			ElementType: types.StringType,
+			Description: "The labels to set, key to value. Keys and values are checked at plan time. Labels the kubelet " +
+				"owns and resets (`kubernetes.io/hostname`, `kubernetes.io/os`, `kubernetes.io/arch`, " +
+				"`node.kubernetes.io/instance-type`, `topology.kubernetes.io/region`, `topology.kubernetes.io/zone`, " +
+				"`beta.kubernetes.io/*`) are rejected.",
+			Validators: append([]validator.Map{mapvalidator.SizeAtLeast(1)}, nodeops.LabelMapValidators()...),
+		},
+		"field_manager": schema.StringAttribute{
+			Optional: true,
+			Computed: true,
+			Description: "The server-side apply field manager that owns this resource's labels; it must start with " +
+				"`k8sfleet`. Unset, create draws `k8sfleet-label-<10 random hex digits>` (the plan shows it as known " +
+				"after apply) and keeps it, so no two resources share a manager, not even identical ones in two " +
+				"workspaces. Changing it moves ownership of the labels to the new manager; a resource created with an " +
+				"older default keeps the manager it has until it is set here.",
+			Validators: []validator.String{nodeops.FieldManagerValidator{}},
+		},
 	}
 }

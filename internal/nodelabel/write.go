@@ -3,7 +3,10 @@ package nodelabel
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -11,6 +14,7 @@ import (
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodefield"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
@@ -26,6 +30,8 @@ type writer struct {
 	adopted     nodeops.Ownership
 }
 
+var _ nodefield.Writer = &writer{}
+
 func (w *writer) ours() []string {
 	if w.oldManager == "" || w.oldManager == w.manager {
 		return []string{w.manager}
@@ -35,25 +41,25 @@ func (w *writer) ours() []string {
 
 // precheck lists the conflicts that stop a write unless force: labels another manager owns
 // with a different value, which this resource neither owns nor adopted.
-func (w *writer) precheck(node *corev1.Node) []string {
+func (w *writer) Precheck(node *corev1.Node) []string {
 	if w.force {
 		return nil
 	}
 	var out []string
-	for _, c := range nodeops.LabelConflicts(node, w.want, w.ours(), w.adopted[node.Name]) {
+	for _, c := range nodeops.LabelConflicts(node, w.want, w.ours(), w.adopted.On(node)) {
 		out = append(out, nodeops.LabelConflictText(node.Name, c))
 	}
 	return out
 }
 
-// set applies the wanted labels on one node and returns the labels adopted there.
-func (w *writer) set(ctx context.Context, name string, fresh *corev1.Node) ([]string, error) {
-	var adopted []string
+// Set applies the wanted labels on one node and returns the labels adopted there.
+func (w *writer) Set(ctx context.Context, name string, fresh *corev1.Node) (nodeops.Owned, error) {
+	var adopted nodeops.Owned
 	err := nodeops.Retry(ctx, w.client.Clientset, name, fresh, func(node *corev1.Node) error {
-		if conflicts := w.precheck(node); len(conflicts) > 0 {
+		if conflicts := w.Precheck(node); len(conflicts) > 0 {
 			return &nodeops.ConflictError{Details: conflicts}
 		}
-		adopted = w.adoptedAfter(node)
+		adopted = nodeops.Owned{UID: node.UID, Items: w.adoptedAfter(node)}
 		// Conflicts left at this point are with our previous manager or on adopted labels:
 		// they are ours to take.
 		force := w.force || len(nodeops.LabelConflicts(node, w.want, []string{w.manager}, nil)) > 0
@@ -61,13 +67,13 @@ func (w *writer) set(ctx context.Context, name string, fresh *corev1.Node) ([]st
 		if err != nil {
 			return err
 		}
-		return w.finish(ctx, node, adopted)
+		return w.finish(ctx, node, adopted.Items)
 	})
 	return adopted, err
 }
 
-// clear releases every label of the resource on one node.
-func (w *writer) clear(ctx context.Context, name string, fresh *corev1.Node) error {
+// Clear releases every label of the resource on one node.
+func (w *writer) Clear(ctx context.Context, name string, fresh *corev1.Node) error {
 	return nodeops.Retry(ctx, w.client.Clientset, name, fresh, func(node *corev1.Node) error {
 		node, err := w.apply(ctx, node, w.manager, nil, false)
 		if err != nil {
@@ -81,7 +87,7 @@ func (w *writer) clear(ctx context.Context, name string, fresh *corev1.Node) err
 // labels it still sets, and with force every wanted label that another manager owns.
 func (w *writer) adoptedAfter(node *corev1.Node) []string {
 	var out []string
-	for _, k := range w.adopted[node.Name] {
+	for _, k := range w.adopted.On(node) {
 		if _, ok := w.want[k]; ok {
 			out = append(out, k)
 		}
@@ -103,7 +109,7 @@ func (w *writer) finish(ctx context.Context, node *corev1.Node, keep []string) e
 		}
 	}
 	var drop []string
-	for _, k := range w.adopted[node.Name] {
+	for _, k := range w.adopted.On(node) {
 		live, ok := node.Labels[k]
 		if ok && !slices.Contains(keep, k) && live == w.prior[k] {
 			drop = append(drop, k)
@@ -116,6 +122,42 @@ func (w *writer) finish(ctx context.Context, node *corev1.Node, keep []string) e
 	}
 	w.client.Nodes.Remember(node)
 	return nil
+}
+
+// Revert gives the labels back to the manager that owned them before, with the values it had,
+// and releases the new manager's. A label that force took over from another manager is
+// released, not handed back: that manager's ownership cannot be restored in its name.
+func (w *writer) Revert(ctx context.Context, name string, before *corev1.Node) error {
+	owner := w.manager
+	if w.oldManager != "" {
+		owner = w.oldManager
+	}
+	restore := nodeops.AppliedLabels(before, owner)
+	return nodeops.Retry(ctx, w.client.Clientset, name, nil, func(node *corev1.Node) error {
+		if node.UID != before.UID {
+			return nil // another node object: nothing of this apply is on it
+		}
+		var err error
+		if !maps.Equal(nodeops.AppliedLabels(node, owner), restore) {
+			if node, err = w.apply(ctx, node, owner, restore, false); err != nil {
+				return err
+			}
+		}
+		if owner != w.manager && len(nodeops.AppliedLabels(node, w.manager)) > 0 {
+			if node, err = w.apply(ctx, node, w.manager, nil, false); err != nil {
+				return err
+			}
+		}
+		w.client.Nodes.Remember(node)
+		return nil
+	})
+}
+
+// Leftover says which labels an apply that could not be undone may have left, and how to
+// remove them.
+func (w *writer) Leftover(name string) string {
+	keys := slices.Sorted(maps.Keys(w.want))
+	return fmt.Sprintf("labels %s (kubectl label node %s %s-)", strings.Join(keys, ", "), name, strings.Join(keys, "- "))
 }
 
 // apply makes manager own exactly labels on the node. The node may come from this process's

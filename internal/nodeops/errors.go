@@ -80,14 +80,38 @@ func explainNodeError(err error) string {
 	}
 }
 
-// RolledBackText explains what a failed create did to the nodes it had already changed.
-func RolledBackText(rolledBack int, leftovers []string) string {
-	if len(leftovers) == 0 {
-		return fmt.Sprintf("Nothing was created: the changes already made on %d %s were undone, so the nodes are as before "+
-			"and the next apply starts again from scratch.", rolledBack, plural(rolledBack, "node", "nodes"))
+// UndoText says what a failed apply left on the nodes: nothing (head), or node by node what
+// the undo could not remove and how to remove it by hand.
+func UndoText(head, tail string, w Writer, left map[string]error) string {
+	if len(left) == 0 {
+		return head + ": every node this apply had changed was put back as it was before."
 	}
-	return fmt.Sprintf("The changes on %s could not be undone; the resource is saved as tainted with those nodes, "+
-		"so the next apply removes and re-adds its labels or taints there.", limitList(leftovers, 20))
+	names := make([]string, 0, len(left))
+	for n := range left {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Putting the nodes back failed on %d %s, which keep what this apply wrote:", len(names), plural(len(names), "node", "nodes"))
+	for _, n := range names {
+		fmt.Fprintf(&b, "\n- %s: %s (%s)", n, w.Leftover(n), explainNodeError(left[n]))
+	}
+	b.WriteString("\n" + tail)
+	return b.String()
+}
+
+// GoneText names targets that were deleted during the apply.
+func GoneText(names []string) string {
+	return fmt.Sprintf("%s %s deleted during the apply and %s skipped; the next refresh drops %s from nodes",
+		plural(len(names), "node", "nodes")+" "+limitList(names, 20), wasOrWere(len(names)), wasOrWere(len(names)),
+		plural(len(names), "it", "them"))
+}
+
+func wasOrWere(n int) string {
+	if n == 1 {
+		return "was"
+	}
+	return "were"
 }
 
 // KubeletLabelText explains why a label cannot be managed.

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -16,17 +17,29 @@ import (
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 )
 
+// Writer changes what one resource owns on nodes; labels and taints each have one.
+type Writer interface {
+	// Precheck returns conflicts on a target that force does not cover, before any write.
+	Precheck(node *corev1.Node) []string
+	// Set writes the resource's wanted state on a target and returns what it owns there.
+	Set(ctx context.Context, name string, fresh *corev1.Node) (Owned, error)
+	// Clear removes what the resource owns from a node.
+	Clear(ctx context.Context, name string, fresh *corev1.Node) error
+	// Revert puts the resource's fields on the node back as they were on before, the node as
+	// read before this apply wrote anything; a node object other than before is left alone.
+	Revert(ctx context.Context, name string, before *corev1.Node) error
+	// Leftover says what an apply that could not be undone left on the node, and how to remove it.
+	Leftover(name string) string
+}
+
 // Job is one apply of a resource over its nodes. Targets are the nodes the plan listed: each
-// must exist, or nothing is written at all. Leaving are nodes to clean up (destroy, a node
+// must exist, or nothing is written at all, unless SkipGone (the fleet form), where a target
+// that is gone is skipped with a warning. Leaving are nodes to clean up (destroy, a node
 // that left the selection); one that is gone needs nothing.
 type Job struct {
 	Targets, Leaving []string
-	// Precheck returns conflicts on a target that force does not cover, before any write.
-	Precheck func(node *corev1.Node) []string
-	// Set writes the resource's wanted state on a target and returns what it owns there.
-	Set func(ctx context.Context, name string, fresh *corev1.Node) ([]string, error)
-	// Clear removes what the resource owns from a node.
-	Clear func(ctx context.Context, name string, fresh *corev1.Node) error
+	SkipGone         bool
+	Writer           Writer
 	// Cache, when set, supplies each node's first version from the one node list of this
 	// process, saving a read per node. Every write carries that version's resourceVersion
 	// as a precondition, so a node changed since is read again and the write retried.
@@ -40,10 +53,12 @@ type Outcome struct {
 	Conflicts []string
 	// Failures are per-node errors after retries.
 	Failures map[string]error
+	// Gone are targets skipped because the node no longer exists (SkipGone).
+	Gone []string
 	// Owned is what the resource owns on each target that succeeded.
-	Owned map[string][]string
-	// Done lists the targets that succeeded and the leaving nodes that are clean.
-	Done []string
+	Owned Ownership
+	// Before holds every node as read before the first write, for an undo.
+	Before map[string]*corev1.Node
 }
 
 // Stopped reports whether the job ended before writing.
@@ -52,7 +67,7 @@ func (o Outcome) Stopped() bool { return len(o.Missing) > 0 || len(o.Conflicts) 
 // Execute reads every node once, stops before any write when a target is missing or in
 // conflict, then changes the nodes with bounded parallelism.
 func Execute(ctx context.Context, cs kubernetes.Interface, job Job) (Outcome, error) {
-	out := Outcome{Failures: map[string]error{}, Owned: map[string][]string{}}
+	out := Outcome{Failures: map[string]error{}, Owned: Ownership{}}
 	all := Union(job.Targets, job.Leaving)
 	if len(all) == 0 {
 		return out, nil
@@ -61,53 +76,53 @@ func Execute(ctx context.Context, cs kubernetes.Interface, job Job) (Outcome, er
 	if err != nil {
 		return out, err
 	}
+	out.Before = fresh
 	gone := map[string]bool{}
 	for _, name := range missing {
 		gone[name] = true
 	}
+	isTarget := map[string]bool{}
 	for _, name := range job.Targets {
-		if gone[name] {
+		isTarget[name] = true
+		switch {
+		case gone[name] && job.SkipGone:
+			out.Gone = append(out.Gone, name)
+		case gone[name]:
 			out.Missing = append(out.Missing, name)
-		} else if job.Precheck != nil {
-			out.Conflicts = append(out.Conflicts, job.Precheck(fresh[name])...)
+		default:
+			out.Conflicts = append(out.Conflicts, job.Writer.Precheck(fresh[name])...)
 		}
 	}
 	if out.Stopped() {
 		return out, nil
 	}
-	isTarget := map[string]bool{}
-	for _, name := range job.Targets {
-		isTarget[name] = true
-	}
 	var mu sync.Mutex
 	failures := Parallel(ctx, all, func(ctx context.Context, name string) error {
-		if isTarget[name] {
-			owned, err := job.Set(ctx, name, fresh[name])
-			if err == nil {
-				mu.Lock()
-				out.Owned[name] = owned
-				mu.Unlock()
-			}
-			return err
-		}
 		if gone[name] {
 			return nil
 		}
-		err := job.Clear(ctx, name, fresh[name])
-		if errors.Is(err, ErrNodeGone) {
+		if !isTarget[name] {
+			if err := job.Writer.Clear(ctx, name, fresh[name]); !errors.Is(err, ErrNodeGone) {
+				return err
+			}
+			return nil
+		}
+		owned, err := job.Writer.Set(ctx, name, fresh[name])
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err == nil:
+			out.Owned[name] = owned
+		case errors.Is(err, ErrNodeGone) && job.SkipGone:
+			out.Gone = append(out.Gone, name)
 			return nil
 		}
 		return err
 	})
 	out.Failures = failures
-	for _, name := range all {
-		if _, failed := failures[name]; !failed {
-			out.Done = append(out.Done, name)
-		}
-	}
-	sort.Strings(out.Done)
+	sort.Strings(out.Gone)
 	tflog.Debug(ctx, "node changes done", map[string]any{
-		"targets": len(job.Targets), "leaving": len(job.Leaving), "failed": len(failures),
+		"targets": len(job.Targets), "leaving": len(job.Leaving), "failed": len(failures), "gone": len(out.Gone),
 	})
 	return out, nil
 }
@@ -124,20 +139,28 @@ func fetchFirst(ctx context.Context, cs kubernetes.Interface, cache *kube.NodeCa
 	return FromList(ctx, cs, list, names)
 }
 
-// Rollback clears the targets a failed create already changed; it returns the nodes it
-// could not clear.
-func Rollback(ctx context.Context, cs kubernetes.Interface, changed []string, clear func(ctx context.Context, name string, fresh *corev1.Node) error) []string {
-	out, err := Execute(ctx, cs, Job{Leaving: changed, Clear: clear})
-	if err != nil {
-		return changed
+// Undo reverts every node of the job that exists to what it was before, on a context of its
+// own: the apply's context may be what failed (its deadline) or have been cancelled (an
+// interrupt), and the undo must run either way. It returns the nodes it could not revert.
+func Undo(ctx context.Context, cs kubernetes.Interface, job Job, before map[string]*corev1.Node) map[string]error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), undoTimeout)
+	defer cancel()
+	var names []string
+	for _, name := range Union(job.Targets, job.Leaving) {
+		if before[name] != nil {
+			names = append(names, name)
+		}
 	}
-	var left []string
-	for name := range out.Failures {
-		left = append(left, name)
-	}
-	sort.Strings(left)
-	return left
+	return Parallel(ctx, names, func(ctx context.Context, name string) error {
+		if err := job.Writer.Revert(ctx, name, before[name]); !errors.Is(err, ErrNodeGone) {
+			return err
+		}
+		return nil
+	})
 }
+
+// undoTimeout bounds an undo, apart from the apply's own deadline.
+const undoTimeout = 2 * time.Minute
 
 // Run executes a job and turns what stopped it before any write into an error; ok is
 // false then. conflictTitle heads the error that lists conflicts.

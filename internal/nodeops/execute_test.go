@@ -24,38 +24,55 @@ import (
 
 // recorder is a Job whose writes only record the node names.
 type recorder struct {
-	mu           sync.Mutex
-	set, cleared []string
-	fail         map[string]bool
-	conflict     map[string]bool
+	mu                     sync.Mutex
+	set, cleared, reverted []string
+	fail, conflict         map[string]bool
+	failRevert             map[string]bool
+	failClear              bool
 }
 
 func (r *recorder) job(targets, leaving []string) Job {
-	return Job{
-		Targets: targets, Leaving: leaving,
-		Precheck: func(n *corev1.Node) []string {
-			if r.conflict[n.Name] {
-				return []string{"conflict on " + n.Name}
-			}
-			return nil
-		},
-		Set: func(_ context.Context, name string, _ *corev1.Node) ([]string, error) {
-			if r.fail[name] {
-				return nil, fmt.Errorf("boom on %s", name)
-			}
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			r.set = append(r.set, name)
-			return []string{"owned"}, nil
-		},
-		Clear: func(_ context.Context, name string, _ *corev1.Node) error {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			r.cleared = append(r.cleared, name)
-			return nil
-		},
-	}
+	return Job{Targets: targets, Leaving: leaving, Writer: r}
 }
+
+func (r *recorder) Precheck(n *corev1.Node) []string {
+	if r.conflict[n.Name] {
+		return []string{"conflict on " + n.Name}
+	}
+	return nil
+}
+
+func (r *recorder) Set(_ context.Context, name string, _ *corev1.Node) (Owned, error) {
+	if r.fail[name] {
+		return Owned{}, fmt.Errorf("boom on %s", name)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.set = append(r.set, name)
+	return Owned{Items: []string{"owned"}}, nil
+}
+
+func (r *recorder) Clear(_ context.Context, name string, _ *corev1.Node) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failClear {
+		return errors.New("cannot clean")
+	}
+	r.cleared = append(r.cleared, name)
+	return nil
+}
+
+func (r *recorder) Revert(_ context.Context, name string, _ *corev1.Node) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failRevert[name] {
+		return errors.New("unreachable")
+	}
+	r.reverted = append(r.reverted, name)
+	return nil
+}
+
+func (r *recorder) Leftover(name string) string { return "the label on " + name }
 
 func fleetClient(names ...string) *kube.Client {
 	var objs []runtime.Object
@@ -82,7 +99,7 @@ func TestExecuteLeavingGoneIsFine(t *testing.T) {
 	c := fleetClient("n1", "n2")
 	r := &recorder{}
 	out, err := Execute(context.Background(), c.Clientset, r.job([]string{"n1"}, []string{"n2", "gone"}))
-	if err != nil || len(out.Failures) > 0 || !reflect.DeepEqual(out.Done, []string{"gone", "n1", "n2"}) {
+	if err != nil || len(out.Failures) > 0 {
 		t.Errorf("%+v %v", out, err)
 	}
 	if !reflect.DeepEqual(r.set, []string{"n1"}) || !reflect.DeepEqual(r.cleared, []string{"n2"}) {
@@ -90,11 +107,27 @@ func TestExecuteLeavingGoneIsFine(t *testing.T) {
 	}
 }
 
-func TestCreateRollsBack(t *testing.T) {
+func TestExecuteFleetSkipsGoneTargets(t *testing.T) {
+	c := fleetClient("n1")
+	r := &recorder{}
+	job := r.job([]string{"n1", "gone"}, nil)
+	job.SkipGone = true
+	out, err := Execute(context.Background(), c.Clientset, job)
+	if err != nil || out.Stopped() || !reflect.DeepEqual(out.Gone, []string{"gone"}) || !reflect.DeepEqual(r.set, []string{"n1"}) {
+		t.Errorf("%+v %v, set %v", out, err, r.set)
+	}
+}
+
+func fortyNodes() []string {
 	var names []string
 	for i := range 40 {
 		names = append(names, fmt.Sprintf("n%02d", i))
 	}
+	return names
+}
+
+func TestCreateUndoesEveryNode(t *testing.T) {
+	names := fortyNodes()
 	c := fleetClient(names...)
 	r := &recorder{fail: map[string]bool{"n07": true, "n31": true}}
 	var diags diag.Diagnostics
@@ -102,33 +135,48 @@ func TestCreateRollsBack(t *testing.T) {
 	if save || nodes != nil || len(owned) != 0 {
 		t.Errorf("a failed create that was undone must save nothing: %v %v %t", nodes, owned, save)
 	}
-	sort.Strings(r.cleared)
-	if len(r.cleared) != 38 || !reflect.DeepEqual(sortedCopy(r.set), r.cleared) {
-		t.Errorf("undo cleared %d nodes, want the 38 that were set", len(r.cleared))
+	// The failed nodes are reverted too: a write whose answer was lost may have landed.
+	if sort.Strings(r.reverted); !reflect.DeepEqual(r.reverted, names) {
+		t.Errorf("undo reverted %d nodes, want all 40", len(r.reverted))
 	}
 	detail := diags.Errors()[0].Detail()
-	for _, s := range []string{"Labeling failed on 2 of 40 nodes (n07, n31)", "boom on n07", "were undone"} {
+	for _, s := range []string{"Labeling failed on 2 of 40 nodes (n07, n31)", "boom on n07", "Nothing was created"} {
 		if !strings.Contains(detail, s) {
 			t.Errorf("error lacks %q:\n%s", s, detail)
 		}
 	}
 }
 
-func TestUpdateKeepsFailedLeavingNodes(t *testing.T) {
+func TestCreateUndoFailureSaysWhatIsLeft(t *testing.T) {
+	names := fortyNodes()
+	c := fleetClient(names...)
+	r := &recorder{fail: map[string]bool{"n07": true}, failRevert: map[string]bool{"n12": true, "n20": true}}
+	var diags diag.Diagnostics
+	nodes, owned, save := Create(context.Background(), c, Texts{Action: "Labeling"}, r.job(names, nil), &diags)
+	if !save || !reflect.DeepEqual(nodes, []string{"n12", "n20"}) || len(owned) != 2 {
+		t.Errorf("the nodes left behind must be saved: %v %v %t", nodes, owned, save)
+	}
+	detail := diags.Errors()[0].Detail()
+	for _, s := range []string{"- n12: the label on n12 (patch nodes: cannot reach the API server: unreachable)", "- n20: the label on n20"} {
+		if !strings.Contains(detail, s) {
+			t.Errorf("error lacks %q:\n%s", s, detail)
+		}
+	}
+	if strings.Contains(detail, "undone") || strings.Contains(detail, "Nothing was created") {
+		t.Errorf("a partial undo must not say it undid everything:\n%s", detail)
+	}
+}
+
+func TestUpdateFailurePutsNodesBack(t *testing.T) {
 	c := fleetClient("n1", "n2", "n3")
 	r := &recorder{fail: map[string]bool{"n2": true}}
-	job := r.job([]string{"n1", "n2"}, []string{"n3"})
-	job.Clear = func(context.Context, string, *corev1.Node) error { return errors.New("cannot clean") }
 	var diags diag.Diagnostics
-	nodes, owned, save := Update(context.Background(), c, Texts{Action: "Labeling"}, job, Ownership{"n2": {"old"}, "n3": {"old"}}, &diags)
-	if !save || !reflect.DeepEqual(nodes, []string{"n1", "n2", "n3"}) {
-		t.Errorf("nodes %v save %t", nodes, save)
+	_, _, save := Update(context.Background(), c, Texts{Action: "Labeling"}, r.job([]string{"n1", "n2"}, []string{"n3"}), &diags)
+	if save || !diags.HasError() {
+		t.Errorf("a failed update keeps the prior state: save %t, %v", save, diags)
 	}
-	if want := (Ownership{"n1": {"owned"}, "n2": {"old"}, "n3": {"old"}}); !reflect.DeepEqual(owned, want) {
-		t.Errorf("owned %v, want %v", owned, want)
-	}
-	if !diags.HasError() {
-		t.Error("no error")
+	if sort.Strings(r.reverted); !reflect.DeepEqual(r.reverted, []string{"n1", "n2", "n3"}) {
+		t.Errorf("reverted %v", r.reverted)
 	}
 }
 

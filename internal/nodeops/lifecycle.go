@@ -2,7 +2,7 @@ package nodeops
 
 import (
 	"context"
-	"time"
+	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -17,66 +17,58 @@ type Texts struct {
 	Conflict string // title of the conflict error
 }
 
-// Create runs a create over job.Targets. When some nodes fail it undoes the others, so the
-// resource is not saved and not tainted; save is true only when the undo left nodes behind,
-// which are then the nodes to keep in state.
+// Create runs a create over job.Targets. When some nodes fail, or the apply is interrupted,
+// it undoes every node, so that nothing is saved and the resource is not tainted (a tainted
+// resource would be replaced, which removes everything first). save is true on success, and
+// when the undo left nodes behind: those are then the nodes to keep in state, tainted, so
+// that the next apply removes them before creating the resource again.
 func Create(ctx context.Context, c *kube.Client, t Texts, job Job, diags *diag.Diagnostics) (nodes []string, owned Ownership, save bool) {
 	out, ok := Run(ctx, c, t.Conflict, job, diags)
 	if !ok {
 		return nil, nil, false
 	}
+	warnGone(out.Gone, diags)
 	if len(out.Failures) == 0 {
 		return job.Targets, out.Owned, true
 	}
-	// The create's own deadline may be what failed it; the undo gets time of its own.
-	undoCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
-	defer cancel()
-	changed := make([]string, 0, len(out.Owned))
-	for name := range out.Owned {
-		changed = append(changed, name)
-	}
-	left := Rollback(undoCtx, c.Clientset, changed, job.Clear)
+	left := Undo(ctx, c.Clientset, job, out.Before)
 	tflog.Warn(ctx, "create failed on some nodes; undid the others", map[string]any{
-		"failed": len(out.Failures), "undone": len(changed) - len(left), "left": len(left),
+		"failed": len(out.Failures), "left": len(left),
 	})
 	diags.AddError(t.Action+" failed", NodeFailuresText(t.Action, len(job.Targets), out.Failures)+"\n\n"+
-		RolledBackText(len(changed)-len(left), left))
-	kept := Ownership{}
-	for _, name := range left {
-		kept[name] = out.Owned[name]
+		UndoText("Nothing was created", "The resource is saved as tainted with only these nodes, so the next apply "+
+			"removes them before creating it again; or remove them by hand as shown.", job.Writer, left))
+	if len(left) == 0 {
+		return nil, nil, false
 	}
-	return left, kept, len(left) > 0
+	kept := Ownership{}
+	for name := range left {
+		nodes = append(nodes, name)
+		if rec, had := out.Owned[name]; had {
+			kept[name] = rec
+		}
+	}
+	sort.Strings(nodes)
+	return nodes, kept, true
 }
 
-// Update runs an update: job.Targets get the wanted state and job.Leaving are cleaned. It
-// returns the nodes to keep in state (the targets, and leaving nodes that failed, so the
-// next apply cleans them) and the new ownership (a node that failed keeps its old record).
-func Update(ctx context.Context, c *kube.Client, t Texts, job Job, prior Ownership, diags *diag.Diagnostics) (nodes []string, owned Ownership, save bool) {
+// Update runs an update: job.Targets get the wanted state and job.Leaving are cleaned. When
+// some nodes fail, or the apply is interrupted, every node is put back as it was and the
+// prior state stays. On success it returns the planned targets (a target that disappeared
+// drops out at the next refresh) and what the resource owns on them.
+func Update(ctx context.Context, c *kube.Client, t Texts, job Job, diags *diag.Diagnostics) (nodes []string, owned Ownership, save bool) {
 	out, ok := Run(ctx, c, t.Conflict, job, diags)
 	if !ok {
 		return nil, nil, false
 	}
-	owned = Ownership{}
-	nodes = append(nodes, job.Targets...)
-	for _, name := range job.Targets {
-		if items, done := out.Owned[name]; done {
-			owned[name] = items
-		} else if items, had := prior[name]; had {
-			owned[name] = items
-		}
+	warnGone(out.Gone, diags)
+	if len(out.Failures) == 0 {
+		return job.Targets, out.Owned, true
 	}
-	for _, name := range job.Leaving {
-		if _, failed := out.Failures[name]; failed {
-			nodes = append(nodes, name)
-			if items, had := prior[name]; had {
-				owned[name] = items
-			}
-		}
-	}
-	if len(out.Failures) > 0 {
-		diags.AddError(t.Action+" failed", NodeFailuresText(t.Action, len(job.Targets)+len(job.Leaving), out.Failures))
-	}
-	return Union(nodes), owned, true
+	left := Undo(ctx, c.Clientset, job, out.Before)
+	diags.AddError(t.Action+" failed", NodeFailuresText(t.Action, len(job.Targets)+len(job.Leaving), out.Failures)+"\n\n"+
+		UndoText("Nothing was changed", "Remove them by hand as shown, or apply again.", job.Writer, left))
+	return nil, nil, false
 }
 
 // Delete cleans job.Leaving; nodes that are gone need nothing.
@@ -84,5 +76,11 @@ func Delete(ctx context.Context, c *kube.Client, t Texts, job Job, diags *diag.D
 	out, ok := Run(ctx, c, t.Conflict, job, diags)
 	if ok && len(out.Failures) > 0 {
 		diags.AddError(t.Removal+" failed", NodeFailuresText(t.Removal, len(job.Leaving), out.Failures))
+	}
+}
+
+func warnGone(gone []string, diags *diag.Diagnostics) {
+	if len(gone) > 0 {
+		diags.AddWarning("Node gone", GoneText(gone))
 	}
 }

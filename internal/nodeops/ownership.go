@@ -1,6 +1,7 @@
 package nodeops
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"slices"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	corev1 "k8s.io/api/core/v1"
+	k8stypes "k8s.io/apimachinery/pkg/types"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 )
@@ -19,7 +22,30 @@ const privateKey = "ownership"
 // resource owns beyond what the API server can tell: adopted labels (taken over with
 // force or import, so that destroy removes them) and every taint (taints have no owner
 // in the API). It lives in Terraform's private state, next to the resource's state.
-type Ownership map[string][]string
+type Ownership map[string]Owned
+
+// Owned is what a resource owns on one node object. The uid ties it to that object: a node
+// deleted and registered again under the same name starts with nothing of ours.
+type Owned struct {
+	UID   k8stypes.UID `json:"uid,omitempty"`
+	Items []string     `json:"items"`
+}
+
+// On returns what the resource owns on the node; a record of another node object with the
+// same name counts for nothing. A record without a uid (written before uids were kept)
+// counts for the node of that name.
+func (o Ownership) On(node *corev1.Node) []string {
+	rec, ok := o[node.Name]
+	if !ok || (rec.UID != "" && rec.UID != node.UID) {
+		return nil
+	}
+	return rec.Items
+}
+
+// Put records items on the node object.
+func (o Ownership) Put(node *corev1.Node, items []string) {
+	o[node.Name] = Owned{UID: node.UID, Items: items}
+}
 
 // privateState is the part of the framework's private state data that we use.
 type privateState interface {
@@ -27,7 +53,9 @@ type privateState interface {
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
-// LoadOwnership reads the record; a resource without one yields nil.
+// LoadOwnership reads the record; a resource without one yields nil. Records written before
+// uids were kept (a list of items per node name) are read too: the state upgrade receives no
+// private state, so the old layout is decoded where it is read.
 func LoadOwnership(ctx context.Context, p privateState) (Ownership, diag.Diagnostics) {
 	if p == nil {
 		return nil, nil
@@ -36,8 +64,8 @@ func LoadOwnership(ctx context.Context, p privateState) (Ownership, diag.Diagnos
 	if diags.HasError() || len(raw) == 0 {
 		return nil, diags
 	}
-	var o Ownership
-	if err := json.Unmarshal(raw, &o); err != nil {
+	o, err := decodeOwnership(raw)
+	if err != nil {
 		diags.AddError("Unreadable private state", "the ownership record of this resource is not valid JSON ("+err.Error()+
 			"); this is a bug in terraform-provider-k8sfleet, please report it")
 		return nil, diags
@@ -45,14 +73,36 @@ func LoadOwnership(ctx context.Context, p privateState) (Ownership, diag.Diagnos
 	return o, diags
 }
 
+func decodeOwnership(raw []byte) (Ownership, error) {
+	var entries map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &entries); err != nil {
+		return nil, err
+	}
+	o := Ownership{}
+	for node, entry := range entries {
+		var rec Owned
+		var err error
+		if trimmed := bytes.TrimSpace(entry); len(trimmed) > 0 && trimmed[0] == '[' {
+			err = json.Unmarshal(entry, &rec.Items)
+		} else {
+			err = json.Unmarshal(entry, &rec)
+		}
+		if err != nil {
+			return nil, err
+		}
+		o[node] = rec
+	}
+	return o, nil
+}
+
 // Save writes the record, dropping empty entries.
 func (o Ownership) Save(ctx context.Context, p privateState) diag.Diagnostics {
 	clean := Ownership{}
-	for node, items := range o {
-		if len(items) > 0 {
-			items = slices.Clone(items)
+	for node, rec := range o {
+		if len(rec.Items) > 0 {
+			items := slices.Clone(rec.Items)
 			sort.Strings(items)
-			clean[node] = slices.Compact(items)
+			clean[node] = Owned{UID: rec.UID, Items: slices.Compact(items)}
 		}
 	}
 	raw, err := json.Marshal(clean)
@@ -67,8 +117,8 @@ func (o Ownership) Save(ctx context.Context, p privateState) diag.Diagnostics {
 // Nodes lists the nodes with a non-empty entry, sorted.
 func (o Ownership) Nodes() []string {
 	var out []string
-	for node, items := range o {
-		if len(items) > 0 {
+	for node, rec := range o {
+		if len(rec.Items) > 0 {
 			out = append(out, node)
 		}
 	}

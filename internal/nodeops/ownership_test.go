@@ -3,6 +3,9 @@ package nodeops
 import (
 	"reflect"
 	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 func TestAggregate(t *testing.T) {
@@ -38,7 +41,7 @@ func TestAggregate(t *testing.T) {
 }
 
 func TestOwnershipNodesAndUnion(t *testing.T) {
-	o := Ownership{"b": {"x"}, "a": {"y"}, "c": nil}
+	o := Ownership{"b": {Items: []string{"x"}}, "a": {Items: []string{"y"}}, "c": {}}
 	if got := o.Nodes(); !reflect.DeepEqual(got, []string{"a", "b"}) {
 		t.Errorf("Nodes: %v", got)
 	}
@@ -47,5 +50,26 @@ func TestOwnershipNodesAndUnion(t *testing.T) {
 	}
 	if got := Without([]string{"a", "b", "c"}, []string{"b"}); !reflect.DeepEqual(got, []string{"a", "c"}) {
 		t.Errorf("Without: %v", got)
+	}
+}
+
+// TestOwnershipByNodeObject: a record belongs to the node object it was made on; the layout
+// written before uids were kept is still read, and counts for the node of that name.
+func TestOwnershipByNodeObject(t *testing.T) {
+	o, err := decodeOwnership([]byte(`{"n1":["gpu:NoSchedule"],"n2":{"uid":"u2","items":["logger"]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n1 := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n1", UID: "any"}}
+	n2 := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n2", UID: "u2"}}
+	again := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n2", UID: "u2-registered-again"}}
+	if got := o.On(n1); !reflect.DeepEqual(got, []string{"gpu:NoSchedule"}) {
+		t.Errorf("old layout: %v", got)
+	}
+	if got := o.On(n2); !reflect.DeepEqual(got, []string{"logger"}) {
+		t.Errorf("same node: %v", got)
+	}
+	if got := o.On(again); got != nil {
+		t.Errorf("a node registered again under the name owns %v of ours", got)
 	}
 }

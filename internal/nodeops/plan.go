@@ -2,11 +2,7 @@ package nodeops
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -71,25 +67,6 @@ func Subject(typeName string, t Target, nodes int) string {
 		return typeName + " on " + strconv.Itoa(nodes) + " " + plural(nodes, "node", "nodes") + " matching " + t.Selector
 	}
 	return typeName + " on node " + t.NodeName
-}
-
-// GeneratedManager derives a field manager from the target and the labels. It is computed
-// from the configuration, not drawn at random, because Terraform plans a resource again
-// while applying it and the two plans must agree; resources on different nodes, or with
-// different labels on one node, get different managers.
-func GeneratedManager(kind string, t Target, labels map[string]string) string {
-	var b strings.Builder
-	b.WriteString(t.String())
-	keys := make([]string, 0, len(labels))
-	for k := range labels {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		b.WriteString("\n" + k + "=" + labels[k])
-	}
-	sum := sha256.Sum256([]byte(b.String()))
-	return FieldManagerPrefix + "-" + kind + "-" + hex.EncodeToString(sum[:])[:10]
 }
 
 // ByName indexes nodes by name.

@@ -110,11 +110,18 @@ func Retry(ctx context.Context, cs kubernetes.Interface, name string, first *cor
 		}
 		err := attempt(node)
 		node = nil
-		if apierrors.IsNotFound(err) {
+		if apierrors.IsNotFound(err) || (err != nil && !Retryable(err) && ctx.Err() == nil && deleted(ctx, cs, name)) {
+			// A write to a node deleted meanwhile fails in several ways (an apply with a uid
+			// precondition is refused as invalid): what matters is that the node is gone.
 			return ErrNodeGone
 		}
 		return err
 	})
+}
+
+func deleted(ctx context.Context, cs kubernetes.Interface, name string) bool {
+	_, err := cs.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
+	return apierrors.IsNotFound(err)
 }
 
 // Retryable reports whether an error may go away on a second try with a fresh read: a

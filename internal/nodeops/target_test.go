@@ -69,20 +69,3 @@ func TestSelectorKeys(t *testing.T) {
 		t.Errorf("got %v %v", got, err)
 	}
 }
-
-func TestGeneratedManager(t *testing.T) {
-	a := GeneratedManager("label", Target{NodeName: "k8s-01"}, map[string]string{"logger": "fluentd", "team": "a"})
-	again := GeneratedManager("label", Target{NodeName: "k8s-01"}, map[string]string{"team": "a", "logger": "fluentd"})
-	if a != again || !strings.HasPrefix(a, "k8sfleet-label-") || len(a) != len("k8sfleet-label-")+10 {
-		t.Errorf("not stable or badly formed: %q %q", a, again)
-	}
-	for _, other := range []string{
-		GeneratedManager("label", Target{NodeName: "k8s-02"}, map[string]string{"logger": "fluentd", "team": "a"}),
-		GeneratedManager("label", Target{NodeName: "k8s-01"}, map[string]string{"logger": "vector", "team": "a"}),
-		GeneratedManager("label", Target{Selector: "k8s-01"}, map[string]string{"logger": "fluentd", "team": "a"}),
-	} {
-		if other == a {
-			t.Errorf("two different resources share %q", a)
-		}
-	}
-}

@@ -4,24 +4,19 @@ import (
 	"context"
 	"sort"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodefield"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
 type model struct {
-	ID            types.String   `tfsdk:"id"`
-	NodeName      types.String   `tfsdk:"node_name"`
-	LabelSelector types.String   `tfsdk:"label_selector"`
-	Taints        types.Set      `tfsdk:"taints"`
-	Force         types.Bool     `tfsdk:"force"`
-	Nodes         types.List     `tfsdk:"nodes"`
-	Timeouts      timeouts.Value `tfsdk:"timeouts"`
+	nodefield.Base
+	Taints types.Set `tfsdk:"taints"`
 }
 
 type taintModel struct {
@@ -29,8 +24,6 @@ type taintModel struct {
 	Value  types.String `tfsdk:"value"`
 	Effect types.String `tfsdk:"effect"`
 }
-
-func (m *model) target() (nodeops.Target, bool) { return nodeops.TargetOf(m.NodeName, m.LabelSelector) }
 
 // taints returns the taints; ok is false while the set or a part of it is unknown.
 func (m *model) taints(ctx context.Context) ([]corev1.Taint, bool, diag.Diagnostics) {
@@ -71,7 +64,7 @@ func (m *model) ids() []string {
 	return out
 }
 
-func (m *model) setTaints(ts []corev1.Taint) diag.Diagnostics {
+func taintSet(ts []corev1.Taint) (types.Set, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	vals := make([]attr.Value, 0, len(ts))
 	for _, t := range ts {
@@ -81,43 +74,30 @@ func (m *model) setTaints(ts []corev1.Taint) diag.Diagnostics {
 	}
 	set, d := types.SetValue(kubeattr.TaintObjectType, vals)
 	diags.Append(d...)
-	m.Taints = set
-	return diags
+	return set, diags
 }
 
-func (m *model) nodes(ctx context.Context) ([]string, diag.Diagnostics) {
-	if m.Nodes.IsUnknown() || m.Nodes.IsNull() {
-		return nil, nil
-	}
-	var out []string
-	diags := m.Nodes.ElementsAs(ctx, &out, false)
-	return out, diags
-}
-
-func (m *model) setNodes(ctx context.Context, names []string) diag.Diagnostics {
-	if names == nil {
-		names = []string{}
-	}
-	var diags diag.Diagnostics
-	m.Nodes, diags = types.ListValueFrom(ctx, types.StringType, names)
-	return diags
-}
-
-// byID maps identities to values.
-func byID(ts []corev1.Taint) map[nodeops.TaintID]string {
-	out := make(map[nodeops.TaintID]string, len(ts))
+// byID maps identities ("key:Effect") to values.
+func byID(ts []corev1.Taint) nodefield.Items {
+	out := make(nodefield.Items, len(ts))
 	for _, t := range ts {
-		out[nodeops.IDOf(t)] = t.Value
+		out[nodeops.IDOf(t).String()] = t.Value
 	}
 	return out
 }
 
-// fromIDs turns an identity map back into sorted taints.
-func fromIDs(m map[nodeops.TaintID]string) []corev1.Taint {
-	out := make([]corev1.Taint, 0, len(m))
-	for id, v := range m {
-		out = append(out, corev1.Taint{Key: id.Key, Effect: id.Effect, Value: v})
+// fromIDs turns identities and values back into sorted taints.
+func fromIDs(items nodefield.Items) []corev1.Taint {
+	out := make([]corev1.Taint, 0, len(items))
+	for s, v := range items {
+		if id, ok := nodeops.ParseTaintID(s); ok {
+			out = append(out, corev1.Taint{Key: id.Key, Effect: id.Effect, Value: v})
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ToString() < out[j].ToString() })
 	return out
+}
+
+func validEffect(e corev1.TaintEffect) bool {
+	return e == corev1.TaintEffectNoSchedule || e == corev1.TaintEffectPreferNoSchedule || e == corev1.TaintEffectNoExecute
 }

@@ -13,11 +13,12 @@ import (
 func TestPlannedEdits(t *testing.T) {
 	gpuNS := corev1.Taint{Key: "gpu", Value: "true", Effect: corev1.TaintEffectNoSchedule}
 	gpuNE := corev1.Taint{Key: "gpu", Value: "true", Effect: corev1.TaintEffectNoExecute}
-	p := prior{
-		nodes: []string{"a", "b"},
-		owned: nodeops.Ownership{"a": {"gpu:NoExecute", "gpu:NoSchedule"}, "b": {"gpu:NoSchedule"}},
+	w := &writer{want: []corev1.Taint{gpuNS},
+		owned: nodeops.Ownership{"a": {Items: []string{"gpu:NoExecute", "gpu:NoSchedule"}}, "b": {Items: []string{"gpu:NoSchedule"}}}}
+	got := map[string]kube.NodeEdit{}
+	for _, name := range []string{"a", "b", "c"} {
+		got[name] = w.Edit(name, nil, name != "b")
 	}
-	got := plannedEdits([]string{"a", "c"}, []corev1.Taint{gpuNS}, p)
 	want := map[string]kube.NodeEdit{
 		"a": {AddTaints: []corev1.Taint{gpuNS}, RemoveTaints: []corev1.Taint{{Key: "gpu", Effect: corev1.TaintEffectNoExecute}}},
 		"b": {RemoveTaints: []corev1.Taint{{Key: "gpu", Effect: corev1.TaintEffectNoSchedule}}},
@@ -27,8 +28,15 @@ func TestPlannedEdits(t *testing.T) {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
 	// Without a record (older state), the taints in state are what the resource owns.
-	legacy := prior{nodes: []string{"a"}, ids: []string{"gpu:NoExecute"}}
-	if got := plannedEdits(nil, nil, legacy)["a"].RemoveTaints; !reflect.DeepEqual(got, []corev1.Taint{{Key: gpuNE.Key, Effect: gpuNE.Effect}}) {
+	legacy := &writer{fallback: []string{"gpu:NoExecute"}}
+	if got := legacy.Edit("a", nil, false).RemoveTaints; !reflect.DeepEqual(got, []corev1.Taint{{Key: gpuNE.Key, Effect: gpuNE.Effect}}) {
 		t.Errorf("legacy: %v", got)
+	}
+	// A record of another node object with the same name owns nothing on this one.
+	recreated := &corev1.Node{}
+	recreated.Name, recreated.UID = "a", "new"
+	w.owned["a"] = nodeops.Owned{UID: "old", Items: w.owned["a"].Items}
+	if got := w.Edit("a", recreated, false).RemoveTaints; len(got) != 0 {
+		t.Errorf("recreated node: %v", got)
 	}
 }

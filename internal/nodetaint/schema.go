@@ -1,15 +1,12 @@
 package nodetaint
 
 import (
-	"context"
-
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
@@ -39,12 +36,13 @@ const description = "Sets taints on one node (`node_name`) or on every node a la
 	"controller and the TaintNodesByCondition admission plugin own them. `node.kubernetes.io/out-of-service` is allowed." +
 	"\n\n**Import.** `terraform import` takes `<node_name>:<key>:<Effect>,...` (e.g. `k8s-01:gpu:NoSchedule,gpu:NoExecute`) " +
 	"or `label_selector:<selector>:<key>:<Effect>,...` (e.g. `label_selector:pool=gpu:gpu:NoSchedule`); the imported " +
-	"taints are adopted." + nodeops.DescribeLifecycle
+	"taints are adopted."
 
 var effects = []string{"NoSchedule", "PreferNoSchedule", "NoExecute"}
 
-func resourceSchema(ctx context.Context) schema.Schema {
-	attrs := nodeops.TargetAttributes(kind)
+// attributes are node_taint's own: the taints.
+func attributes() map[string]schema.Attribute {
+	attrs := map[string]schema.Attribute{}
 	attrs["taints"] = schema.SetNestedAttribute{
 		Required: true,
 		Description: "The taints to set. Each key and effect pair may appear once. Condition taints under " +
@@ -70,9 +68,5 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 		}},
 	}
-	attrs["timeouts"] = kubeattr.Timeouts(ctx, "10m", "Covers every node's write, retries on conflict included.")
-	return schema.Schema{
-		Description: description,
-		Attributes:  attrs,
-	}
+	return attrs
 }

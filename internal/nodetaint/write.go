@@ -3,6 +3,10 @@ package nodetaint
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -10,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodefield"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
@@ -24,11 +30,28 @@ type writer struct {
 	fallback []string
 }
 
-func (w *writer) ownedOn(node string) []nodeops.TaintID {
-	items := w.owned[node]
+var _ nodefield.Writer = &writer{}
+
+// ownedOn is what the resource owns on the node object.
+func (w *writer) ownedOn(node *corev1.Node) []nodeops.TaintID {
 	if w.owned == nil { // no record yet: what state lists
-		items = w.fallback
+		return parseIDs(w.fallback)
 	}
+	return parseIDs(w.owned.On(node))
+}
+
+// ownedOnName is ownedOn for a node that may not be known (nil) at plan time.
+func (w *writer) ownedOnName(name string, live *corev1.Node) []nodeops.TaintID {
+	if live != nil {
+		return w.ownedOn(live)
+	}
+	if w.owned == nil {
+		return parseIDs(w.fallback)
+	}
+	return parseIDs(w.owned[name].Items)
+}
+
+func parseIDs(items []string) []nodeops.TaintID {
 	out := make([]nodeops.TaintID, 0, len(items))
 	for _, s := range items {
 		if id, ok := nodeops.ParseTaintID(s); ok {
@@ -38,44 +61,80 @@ func (w *writer) ownedOn(node string) []nodeops.TaintID {
 	return out
 }
 
-// precheck lists taints with a wanted identity that the resource does not own, unless force.
-func (w *writer) precheck(node *corev1.Node) []string {
+// Precheck lists taints with a wanted identity that the resource does not own, unless force.
+func (w *writer) Precheck(node *corev1.Node) []string {
 	if w.force {
 		return nil
 	}
 	var out []string
-	for _, t := range nodeops.MergeTaints(node.Spec.Taints, w.ownedOn(node.Name), w.want, time.Now()).Foreign {
+	for _, t := range nodeops.MergeTaints(node.Spec.Taints, w.ownedOn(node), w.want, time.Now()).Foreign {
 		out = append(out, nodeops.TaintConflictText(node.Name, t))
 	}
 	return out
 }
 
-// set puts the wanted taints on one node and returns the identities owned there.
-func (w *writer) set(ctx context.Context, name string, fresh *corev1.Node) ([]string, error) {
-	var owned []string
+// Set puts the wanted taints on one node and returns the identities owned there.
+func (w *writer) Set(ctx context.Context, name string, fresh *corev1.Node) (nodeops.Owned, error) {
+	var owned nodeops.Owned
 	err := nodeops.Retry(ctx, w.client.Clientset, name, fresh, func(node *corev1.Node) error {
-		plan := nodeops.MergeTaints(node.Spec.Taints, w.ownedOn(name), w.want, time.Now())
-		if len(plan.Foreign) > 0 && !w.force {
-			var details []string
-			for _, t := range plan.Foreign {
-				details = append(details, nodeops.TaintConflictText(name, t))
-			}
-			return &nodeops.ConflictError{Details: details}
+		if conflicts := w.Precheck(node); len(conflicts) > 0 {
+			return &nodeops.ConflictError{Details: conflicts}
 		}
-		owned = owned[:0]
+		plan := nodeops.MergeTaints(node.Spec.Taints, w.ownedOn(node), w.want, time.Now())
+		owned = nodeops.Owned{UID: node.UID}
 		for _, id := range plan.Owned {
-			owned = append(owned, id.String())
+			owned.Items = append(owned.Items, id.String())
 		}
 		return w.write(ctx, node, plan.Taints)
 	})
 	return owned, err
 }
 
-// clear removes the resource's taints from one node.
-func (w *writer) clear(ctx context.Context, name string, fresh *corev1.Node) error {
+// Clear removes the resource's taints from one node.
+func (w *writer) Clear(ctx context.Context, name string, fresh *corev1.Node) error {
 	return nodeops.Retry(ctx, w.client.Clientset, name, fresh, func(node *corev1.Node) error {
-		return w.write(ctx, node, nodeops.MergeTaints(node.Spec.Taints, w.ownedOn(name), nil, time.Now()).Taints)
+		return w.write(ctx, node, nodeops.MergeTaints(node.Spec.Taints, w.ownedOn(node), nil, time.Now()).Taints)
 	})
+}
+
+// Revert puts every taint this apply may have changed (what the resource owned and what it
+// wants) back as the node had it before: the same value, or absent.
+func (w *writer) Revert(ctx context.Context, name string, before *corev1.Node) error {
+	ids := append(w.ownedOn(before), parseIDs(byID(w.want).Keys())...)
+	return nodeops.Retry(ctx, w.client.Clientset, name, nil, func(node *corev1.Node) error {
+		if node.UID != before.UID {
+			return nil // another node object: nothing of this apply is on it
+		}
+		out := slices.Clone(node.Spec.Taints)
+		changed := false
+		for _, id := range ids {
+			was, had := nodeops.FindTaint(before.Spec.Taints, id)
+			i := slices.IndexFunc(out, func(t corev1.Taint) bool { return nodeops.IDOf(t) == id })
+			switch {
+			case had && i >= 0 && !reflect.DeepEqual(out[i], was):
+				out[i], changed = was, true
+			case had && i < 0:
+				out, changed = append(out, was), true
+			case !had && i >= 0:
+				out, changed = slices.Delete(out, i, i+1), true
+			}
+		}
+		if !changed {
+			return nil
+		}
+		return w.write(ctx, node, out)
+	})
+}
+
+// Leftover says which taints an apply that could not be undone may have left, and how to
+// remove them.
+func (w *writer) Leftover(name string) string {
+	var shown, removes []string
+	for _, t := range w.want {
+		shown = append(shown, kubeattr.TaintString(t))
+		removes = append(removes, t.Key+":"+string(t.Effect)+"-")
+	}
+	return fmt.Sprintf("taints %s (kubectl taint node %s %s)", strings.Join(shown, ", "), name, strings.Join(removes, " "))
 }
 
 // write replaces the node's taints under its resourceVersion, so that a concurrent write

@@ -56,11 +56,11 @@ func TestWriteLosesNothingOnConflict(t *testing.T) {
 		return true, nil, apierrors.NewConflict(schema.GroupResource{Resource: "nodes"}, "k8s-01", errors.New("the object has been modified"))
 	})
 	w := &writer{client: kube.FromClientset(cs, kube.Options{}), want: []corev1.Taint{ours}, owned: nodeops.Ownership{}}
-	owned, err := w.set(context.Background(), "k8s-01", node.DeepCopy())
+	owned, err := w.Set(context.Background(), "k8s-01", node.DeepCopy())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(owned) != 1 || owned[0] != "gpu:NoExecute" {
+	if len(owned.Items) != 1 || owned.Items[0] != "gpu:NoExecute" {
 		t.Errorf("owned %v", owned)
 	}
 	got, _ := cs.CoreV1().Nodes().Get(context.Background(), "k8s-01", metav1.GetOptions{})
