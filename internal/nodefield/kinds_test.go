@@ -11,7 +11,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/util/retry"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
@@ -113,22 +112,9 @@ func (k kind) carrying(t *testing.T, key string) []string {
 	return out
 }
 
-// putAs sets the field as a plain client would: read, modify, update under the resourceVersion.
+// putAs sets the field as a plain client would.
 func (k kind) putAs(t *testing.T, node, key, value string) {
-	t.Helper()
-	api := acctest.Cluster(t).Client.CoreV1().Nodes()
-	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		n, err := api.Get(context.Background(), node, metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		k.put(n, key, value)
-		_, err = api.Update(context.Background(), n, metav1.UpdateOptions{FieldManager: "kubectl-edit"})
-		return err
-	})
-	if err != nil {
-		t.Fatalf("writing %s on %s: %v", key, node, err)
-	}
+	acctest.EditNode(t, node, "kubectl-edit", func(n *corev1.Node) { k.put(n, key, value) })
 }
 
 // cli is a terraform working directory whose provider runs as the restricted ServiceAccount.

@@ -11,11 +11,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	k8stypes "k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
@@ -68,15 +66,6 @@ func (l label) hcl() string {
 	return b.String()
 }
 
-func getNode(t *testing.T, name string) *corev1.Node {
-	t.Helper()
-	n, err := acctest.Cluster(t).Client.CoreV1().Nodes().Get(context.Background(), name, metav1.GetOptions{})
-	if err != nil {
-		t.Fatalf("reading node %s: %v", name, err)
-	}
-	return n
-}
-
 // hasLabels checks the API server's view: want present with these values, absent keys gone.
 func hasLabels(t *testing.T, node string, want map[string]string, absent ...string) error {
 	t.Helper()
@@ -98,28 +87,6 @@ func checkLabels(t *testing.T, node string, want map[string]string, absent ...st
 	return func(*terraform.State) error { return hasLabels(t, node, want, absent...) }
 }
 
-// setLabel writes a label as kubectl label does: read, modify, update, retrying on conflict.
-func setLabel(t *testing.T, node, key, value, manager string) {
-	t.Helper()
-	api := acctest.Cluster(t).Client.CoreV1().Nodes()
-	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		n, err := api.Get(context.Background(), node, metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		if value == "" {
-			delete(n.Labels, key)
-		} else {
-			n.Labels[key] = value
-		}
-		_, err = api.Update(context.Background(), n, metav1.UpdateOptions{FieldManager: manager})
-		return err
-	})
-	if err != nil {
-		t.Fatalf("labeling %s: %v", node, err)
-	}
-}
-
 // nodesWith lists the nodes that carry the label key.
 func nodesWith(t *testing.T, key string) []string {
 	t.Helper()
@@ -134,26 +101,6 @@ func nodesWith(t *testing.T, key string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// destroyed asserts, through the API server, that no node carries any of the keys.
-func destroyed(t *testing.T, keys ...string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		for _, k := range keys {
-			if on := nodesWith(t, k); len(on) > 0 {
-				return fmt.Errorf("label %s is still on %s after destroy", k, strings.Join(on, ", "))
-			}
-		}
-		return nil
-	}
-}
-
-func deleteNode(t *testing.T, name string) {
-	t.Helper()
-	err := acctest.Cluster(t).Client.CoreV1().Nodes().Delete(context.Background(), name, metav1.DeleteOptions{})
-	if err != nil && !apierrors.IsNotFound(err) {
-		t.Fatal(err)
-	}
 }
 
 // applyLabels writes labels with server-side apply as another tool would.
@@ -189,3 +136,23 @@ func onlyManager(t *testing.T, node, manager string, keys ...string) error {
 	}
 	return nil
 }
+
+func getNode(t *testing.T, name string) *corev1.Node { return acctest.GetNode(t, name) }
+
+// setLabel writes a label as kubectl label does; "" removes it.
+func setLabel(t *testing.T, node, key, value, manager string) {
+	acctest.EditNode(t, node, manager, func(n *corev1.Node) {
+		if value == "" {
+			delete(n.Labels, key)
+		} else {
+			n.Labels[key] = value
+		}
+	})
+}
+
+// destroyed asserts, through the API server, that no node carries any of the keys.
+func destroyed(t *testing.T, keys ...string) func(*terraform.State) error {
+	return acctest.Destroyed("label", func(k string) []string { return nodesWith(t, k) }, keys...)
+}
+
+func deleteNode(t *testing.T, name string) { acctest.DeleteNode(t, name) }

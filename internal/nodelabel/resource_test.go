@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -227,10 +226,7 @@ func merge(maps ...map[string]string) map[string]string {
 	return out
 }
 
-// wrapped matches text that Terraform may have wrapped over lines.
-func wrapped(text string) *regexp.Regexp {
-	return regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`))
-}
+func wrapped(text string) *regexp.Regexp { return acctest.Wrapped(text) }
 
 // TestAccNodeLabel_unconfiguredProvider: while the provider's cluster is not known yet (it is
 // created in the same run), the plan succeeds with the computed values unknown.

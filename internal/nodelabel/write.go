@@ -54,22 +54,17 @@ func (w *writer) Precheck(node *corev1.Node) []string {
 
 // Set applies the wanted labels on one node and returns the labels adopted there.
 func (w *writer) Set(ctx context.Context, name string, fresh *corev1.Node) (nodeops.Owned, error) {
-	var adopted nodeops.Owned
-	err := nodeops.Retry(ctx, w.client.Clientset, name, fresh, func(node *corev1.Node) error {
-		if conflicts := w.Precheck(node); len(conflicts) > 0 {
-			return &nodeops.ConflictError{Details: conflicts}
-		}
-		adopted = nodeops.Owned{UID: node.UID, Items: w.adoptedAfter(node)}
+	return nodeops.Guarded(ctx, w.client.Clientset, name, fresh, w.Precheck, func(node *corev1.Node) (nodeops.Owned, error) {
+		adopted := nodeops.Owned{UID: node.UID, Items: w.adoptedAfter(node)}
 		// Conflicts left at this point are with our previous manager or on adopted labels:
 		// they are ours to take.
 		force := w.force || len(nodeops.LabelConflicts(node, w.want, []string{w.manager}, nil)) > 0
 		node, err := w.apply(ctx, node, w.manager, w.want, force)
 		if err != nil {
-			return err
+			return adopted, err
 		}
-		return w.finish(ctx, node, adopted.Items)
+		return adopted, w.finish(ctx, node, adopted.Items)
 	})
-	return adopted, err
 }
 
 // Clear releases every label of the resource on one node.

@@ -23,18 +23,10 @@ type Texts struct {
 // when the undo left nodes behind: those are then the nodes to keep in state, tainted, so
 // that the next apply removes them before creating the resource again.
 func Create(ctx context.Context, c *kube.Client, t Texts, job Job, diags *diag.Diagnostics) (nodes []string, owned Ownership, save bool) {
-	out, ok := Run(ctx, c, t.Conflict, job, diags)
-	if !ok {
-		return nil, nil, false
+	out, left, ok := runOrUndo(ctx, c, t, job, diags)
+	if !ok || len(out.Failures) == 0 {
+		return job.Targets, out.Owned, ok
 	}
-	warnGone(out.Gone, diags)
-	if len(out.Failures) == 0 {
-		return job.Targets, out.Owned, true
-	}
-	left := Undo(ctx, c.Clientset, job, out.Before)
-	tflog.Warn(ctx, "create failed on some nodes; undid the others", map[string]any{
-		"failed": len(out.Failures), "left": len(left),
-	})
 	diags.AddError(t.Action+" failed", NodeFailuresText(t.Action, len(job.Targets), out.Failures)+"\n\n"+
 		UndoText("Nothing was created", "The resource is saved as tainted with only these nodes, so the next apply "+
 			"removes them before creating it again; or remove them by hand as shown.", job.Writer, left))
@@ -57,15 +49,10 @@ func Create(ctx context.Context, c *kube.Client, t Texts, job Job, diags *diag.D
 // prior state stays. On success it returns the planned targets (a target that disappeared
 // drops out at the next refresh) and what the resource owns on them.
 func Update(ctx context.Context, c *kube.Client, t Texts, job Job, diags *diag.Diagnostics) (nodes []string, owned Ownership, save bool) {
-	out, ok := Run(ctx, c, t.Conflict, job, diags)
-	if !ok {
-		return nil, nil, false
+	out, left, ok := runOrUndo(ctx, c, t, job, diags)
+	if !ok || len(out.Failures) == 0 {
+		return job.Targets, out.Owned, ok
 	}
-	warnGone(out.Gone, diags)
-	if len(out.Failures) == 0 {
-		return job.Targets, out.Owned, true
-	}
-	left := Undo(ctx, c.Clientset, job, out.Before)
 	diags.AddError(t.Action+" failed", NodeFailuresText(t.Action, len(job.Targets)+len(job.Leaving), out.Failures)+"\n\n"+
 		UndoText("Nothing was changed", "Remove them by hand as shown, or apply again.", job.Writer, left))
 	return nil, nil, false
@@ -79,8 +66,22 @@ func Delete(ctx context.Context, c *kube.Client, t Texts, job Job, diags *diag.D
 	}
 }
 
-func warnGone(gone []string, diags *diag.Diagnostics) {
-	if len(gone) > 0 {
-		diags.AddWarning("Node gone", GoneText(gone))
+// runOrUndo runs the job; when nodes failed it puts every node back and returns the nodes
+// it could not. ok is false when the job stopped before writing.
+func runOrUndo(ctx context.Context, c *kube.Client, t Texts, job Job, diags *diag.Diagnostics) (Outcome, map[string]error, bool) {
+	out, ok := Run(ctx, c, t.Conflict, job, diags)
+	if !ok {
+		return out, nil, false
 	}
+	if len(out.Gone) > 0 {
+		diags.AddWarning("Node gone", GoneText(out.Gone))
+	}
+	if len(out.Failures) == 0 {
+		return out, nil, true
+	}
+	left := Undo(ctx, c.Clientset, job, out.Before)
+	tflog.Warn(ctx, t.Action+" failed on some nodes; put the nodes back", map[string]any{
+		"failed": len(out.Failures), "left": len(left), "interrupted": ctx.Err() != nil,
+	})
+	return out, left, true
 }

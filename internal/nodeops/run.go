@@ -119,6 +119,22 @@ func Retry(ctx context.Context, cs kubernetes.Interface, name string, first *cor
 	})
 }
 
+// Guarded is Retry for a write that checks for conflicts first, on every fresh read, and
+// returns what the resource owns on the node after it.
+func Guarded(ctx context.Context, cs kubernetes.Interface, name string, first *corev1.Node,
+	precheck func(*corev1.Node) []string, write func(*corev1.Node) (Owned, error)) (Owned, error) {
+	var owned Owned
+	err := Retry(ctx, cs, name, first, func(node *corev1.Node) error {
+		if conflicts := precheck(node); len(conflicts) > 0 {
+			return &ConflictError{Details: conflicts}
+		}
+		var err error
+		owned, err = write(node)
+		return err
+	})
+	return owned, err
+}
+
 func deleted(ctx context.Context, cs kubernetes.Interface, name string) bool {
 	_, err := cs.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
 	return apierrors.IsNotFound(err)

@@ -93,11 +93,18 @@ func TargetValues(t Target) (nodeName, selector types.String) {
 // DescribeLifecycle is the part of both resource descriptions that says what a failed
 // create, a replacement, the fleet form and a disappearing node mean.
 const DescribeLifecycle = "\n\n**Fleet form.** With `label_selector`, one resource manages every matching node, " +
-	"16 nodes at a time, with the same ownership rules per node as the single-node form. A failure on some nodes " +
-	"after retries fails the apply and names the nodes. A create that fails on some nodes undoes what it did on the " +
-	"others and saves nothing, so the resource is not tainted and the next apply simply creates it again (a tainted " +
-	"resource would be replaced, which removes everything from the whole fleet before putting it back). An update " +
-	"that fails on some nodes keeps what it did, and the next plan shows the rest. Changing `label_selector` updates " +
+	"16 nodes at a time, with the same ownership rules per node as the single-node form. A create or an update " +
+	"that fails on some nodes after retries, or is interrupted (Ctrl-C), puts every node it may have written back " +
+	"as it was before the apply, on a time budget of its own (2 minutes), and names the nodes that failed; a create " +
+	"then saves nothing, so the resource is not tainted and the next apply simply creates it again (a tainted " +
+	"resource would be replaced, which removes everything from the whole fleet before putting it back), and an " +
+	"update keeps the prior state. Where putting a node back fails too, the error lists node by node what was left " +
+	"and the command that removes it. A provider killed outright (SIGKILL, an out-of-memory kill) cannot undo: the " +
+	"nodes keep what was written before it died. After a killed create the state holds nothing, and the next apply " +
+	"reports those taints (or labels of another value) as someone else's: remove them with `kubectl taint node <node> " +
+	"<key>:<Effect>-` or `kubectl label node <node> <key>-`, or import the resource. After a killed update the state " +
+	"is the prior one, and the next plan shows what differs. A node deleted during a fleet apply is skipped with a warning; the next " +
+	"refresh drops it. Changing `label_selector` updates " +
 	"in place; only changing `node_name` (or switching between the two forms) replaces the resource, which removes " +
 	"from the old node before setting on the new ones.\n\n**Nodes that disappear.** A deleted node is dropped from state on refresh; a resource " +
 	"whose single node is gone is removed from state, and the next plan creates it again. A node that does not exist " +

@@ -10,9 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/util/retry"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
@@ -65,15 +63,6 @@ const (
 	preferNoSchedule = corev1.TaintEffectPreferNoSchedule
 )
 
-func getNode(t *testing.T, name string) *corev1.Node {
-	t.Helper()
-	n, err := acctest.Cluster(t).Client.CoreV1().Nodes().Get(context.Background(), name, metav1.GetOptions{})
-	if err != nil {
-		t.Fatalf("reading node %s: %v", name, err)
-	}
-	return n
-}
-
 // hasTaints checks the API server's view: want present with these values, absent gone (by key and effect).
 func hasTaints(t *testing.T, node string, want []corev1.Taint, absent ...corev1.Taint) error {
 	t.Helper()
@@ -101,24 +90,6 @@ func hasTaints(t *testing.T, node string, want []corev1.Taint, absent ...corev1.
 
 func checkTaints(t *testing.T, node string, want []corev1.Taint, absent ...corev1.Taint) func(*terraform.State) error {
 	return func(*terraform.State) error { return hasTaints(t, node, want, absent...) }
-}
-
-// editTaints changes a node's taints as a careful plain client does.
-func editTaints(t *testing.T, node string, edit func([]corev1.Taint) []corev1.Taint) {
-	t.Helper()
-	api := acctest.Cluster(t).Client.CoreV1().Nodes()
-	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		n, err := api.Get(context.Background(), node, metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		n.Spec.Taints = edit(n.Spec.Taints)
-		_, err = api.Update(context.Background(), n, metav1.UpdateOptions{FieldManager: "kubectl-taint"})
-		return err
-	})
-	if err != nil {
-		t.Fatalf("tainting %s: %v", node, err)
-	}
 }
 
 func addTaint(t *testing.T, node string, x corev1.Taint) {
@@ -159,44 +130,22 @@ func nodesWith(t *testing.T, key string) []string {
 	return out
 }
 
+func getNode(t *testing.T, name string) *corev1.Node { return acctest.GetNode(t, name) }
+
+// editTaints changes a node's taints as a careful plain client does.
+func editTaints(t *testing.T, node string, edit func([]corev1.Taint) []corev1.Taint) {
+	acctest.EditNode(t, node, "kubectl-taint", func(n *corev1.Node) { n.Spec.Taints = edit(n.Spec.Taints) })
+}
+
 // destroyed asserts, through the API server, that no node carries a taint with any of the keys.
 func destroyed(t *testing.T, keys ...string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		for _, k := range keys {
-			if on := nodesWith(t, k); len(on) > 0 {
-				return fmt.Errorf("taint %s is still on %s after destroy", k, strings.Join(on, ", "))
-			}
-		}
-		return nil
-	}
+	return acctest.Destroyed("taint", func(k string) []string { return nodesWith(t, k) }, keys...)
 }
 
-func deleteNode(t *testing.T, name string) {
-	t.Helper()
-	err := acctest.Cluster(t).Client.CoreV1().Nodes().Delete(context.Background(), name, metav1.DeleteOptions{})
-	if err != nil && !apierrors.IsNotFound(err) {
-		t.Fatal(err)
-	}
-}
+func deleteNode(t *testing.T, name string) { acctest.DeleteNode(t, name) }
 
-// wrapped matches text that Terraform may have wrapped over lines.
-func wrapped(text string) *regexp.Regexp {
-	return regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`))
-}
+func wrapped(text string) *regexp.Regexp { return acctest.Wrapped(text) }
 
 func setLabel(t *testing.T, node, key, value string) {
-	t.Helper()
-	api := acctest.Cluster(t).Client.CoreV1().Nodes()
-	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		n, err := api.Get(context.Background(), node, metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		n.Labels[key] = value
-		_, err = api.Update(context.Background(), n, metav1.UpdateOptions{FieldManager: "kubectl-label"})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	acctest.EditNode(t, node, "kubectl-label", func(n *corev1.Node) { n.Labels[key] = value })
 }

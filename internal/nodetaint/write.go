@@ -75,19 +75,14 @@ func (w *writer) Precheck(node *corev1.Node) []string {
 
 // Set puts the wanted taints on one node and returns the identities owned there.
 func (w *writer) Set(ctx context.Context, name string, fresh *corev1.Node) (nodeops.Owned, error) {
-	var owned nodeops.Owned
-	err := nodeops.Retry(ctx, w.client.Clientset, name, fresh, func(node *corev1.Node) error {
-		if conflicts := w.Precheck(node); len(conflicts) > 0 {
-			return &nodeops.ConflictError{Details: conflicts}
-		}
+	return nodeops.Guarded(ctx, w.client.Clientset, name, fresh, w.Precheck, func(node *corev1.Node) (nodeops.Owned, error) {
 		plan := nodeops.MergeTaints(node.Spec.Taints, w.ownedOn(node), w.want, time.Now())
-		owned = nodeops.Owned{UID: node.UID}
+		owned := nodeops.Owned{UID: node.UID}
 		for _, id := range plan.Owned {
 			owned.Items = append(owned.Items, id.String())
 		}
-		return w.write(ctx, node, plan.Taints)
+		return owned, w.write(ctx, node, plan.Taints)
 	})
-	return owned, err
 }
 
 // Clear removes the resource's taints from one node.
