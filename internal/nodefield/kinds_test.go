@@ -21,15 +21,13 @@ func TestMain(m *testing.M) {
 }
 
 // kind is what the behaviour tests need to know of one resource type: how to write its
-// block, how to see its field on a node, and how another tool sets that field.
+// block and how to see its field on a node.
 type kind struct {
 	resource string
 	// field renders the resource's one managed field key=value.
 	field func(key, value string) string
 	// value returns the field's value on the node, and whether it is there.
 	value func(n *corev1.Node, key string) (string, bool)
-	// put sets the field on a node as a plain client (kubectl) does; "" removes it.
-	put func(n *corev1.Node, key, value string)
 	// conflict is the start of the error for a field someone else holds.
 	conflict string
 }
@@ -41,13 +39,6 @@ var kinds = []kind{
 		value: func(n *corev1.Node, k string) (string, bool) {
 			v, ok := n.Labels[k]
 			return v, ok
-		},
-		put: func(n *corev1.Node, k, v string) {
-			if v == "" {
-				delete(n.Labels, k)
-			} else {
-				n.Labels[k] = v
-			}
 		},
 		conflict: "is owned by field manager",
 	},
@@ -63,18 +54,6 @@ var kinds = []kind{
 				}
 			}
 			return "", false
-		},
-		put: func(n *corev1.Node, k, v string) {
-			var out []corev1.Taint
-			for _, t := range n.Spec.Taints {
-				if t.Key != k {
-					out = append(out, t)
-				}
-			}
-			if v != "" {
-				out = append(out, corev1.Taint{Key: k, Value: v, Effect: corev1.TaintEffectNoSchedule})
-			}
-			n.Spec.Taints = out
 		},
 		conflict: "was not set by this resource",
 	},
@@ -93,8 +72,6 @@ func (k kind) block(target, key, value, extra string) string {
 	return fmt.Sprintf("resource %q \"test\" {\n  %s\n  %s\n  %s\n}\n", k.resource, target, k.field(key, value), extra)
 }
 
-func (k kind) short() string { return strings.TrimPrefix(k.resource, "k8sfleet_node_") }
-
 // carrying lists the nodes that carry the field, with any value.
 func (k kind) carrying(t *testing.T, key string) []string {
 	t.Helper()
@@ -112,10 +89,6 @@ func (k kind) carrying(t *testing.T, key string) []string {
 	return out
 }
 
-// putAs sets the field as a plain client would.
-func (k kind) putAs(t *testing.T, node, key, value string) {
-	acctest.EditNode(t, node, "kubectl-edit", func(n *corev1.Node) { k.put(n, key, value) })
-}
 
 // cli is a terraform working directory whose provider runs as the restricted ServiceAccount.
 func cli(t *testing.T) *acctest.CLI {
