@@ -89,7 +89,6 @@ func (k kind) carrying(t *testing.T, key string) []string {
 	return out
 }
 
-
 // cli is a terraform working directory whose provider runs as the restricted ServiceAccount.
 func cli(t *testing.T) *acctest.CLI {
 	return acctest.NewCLI(t, os.Getenv("KUBE_CONFIG_PATH"))
