@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -28,8 +29,14 @@ type kind struct {
 	field func(key, value string) string
 	// value returns the field's value on the node, and whether it is there.
 	value func(n *corev1.Node, key string) (string, bool)
+	// put sets the field on a node as a plain client does.
+	put func(n *corev1.Node, key, value string)
+	// item is how the field is named in import IDs.
+	item func(key string) string
 	// conflict is the start of the error for a field someone else holds.
 	conflict string
+	// foreign is the error for key=value that kubectl-edit set on the node.
+	foreign func(node, key, value string) string
 }
 
 var kinds = []kind{
@@ -40,7 +47,12 @@ var kinds = []kind{
 			v, ok := n.Labels[k]
 			return v, ok
 		},
+		put:      func(n *corev1.Node, k, v string) { n.Labels[k] = v },
+		item:     func(k string) string { return k },
 		conflict: "is owned by field manager",
+		foreign: func(node, k, v string) string {
+			return fmt.Sprintf("label %s on node %s is owned by field manager kubectl-edit with value %q", k, node, v)
+		},
 	},
 	{
 		resource: "k8sfleet_node_taint",
@@ -55,7 +67,14 @@ var kinds = []kind{
 			}
 			return "", false
 		},
+		put: func(n *corev1.Node, k, v string) {
+			n.Spec.Taints = append(n.Spec.Taints, corev1.Taint{Key: k, Value: v, Effect: corev1.TaintEffectNoSchedule})
+		},
+		item:     func(k string) string { return k + ":NoSchedule" },
 		conflict: "was not set by this resource",
+		foreign: func(node, k, v string) string {
+			return fmt.Sprintf("taint %s=%s:NoSchedule on node %s was not set by this resource", k, v, node)
+		},
 	},
 }
 
@@ -87,6 +106,26 @@ func (k kind) carrying(t *testing.T, key string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// putAs sets the field as a plain client would.
+func (k kind) putAs(t *testing.T, node, key, value string) {
+	acctest.EditNode(t, node, "kubectl-edit", func(n *corev1.Node) { k.put(n, key, value) })
+}
+
+// has checks the API server's view of the field on the node.
+func (k kind) has(t *testing.T, node, key, value string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if got, ok := k.value(acctest.GetNode(t, node), key); !ok || got != value {
+			return fmt.Errorf("node %s: %s is %q (present %t), want %q", node, key, got, ok, value)
+		}
+		return nil
+	}
+}
+
+// destroyed asserts, through the API server, that no node carries the key.
+func (k kind) destroyed(t *testing.T, key string) func(*terraform.State) error {
+	return acctest.Destroyed(k.resource, func(key string) []string { return k.carrying(t, key) }, key)
 }
 
 // cli is a terraform working directory whose provider runs as the restricted ServiceAccount.

@@ -1,20 +1,16 @@
 package nodelabel_test
 
 import (
-	"context"
-	"fmt"
 	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
 )
 
 // TestAccNodeLabel_basic: create, change, import and destroy on one node.
@@ -96,99 +92,6 @@ func TestAccNodeLabel_othersSurvive(t *testing.T) {
 	})
 }
 
-// TestAccNodeLabel_conflictAndForce: a label another manager set to another value is a
-// conflict that names both; force takes it over, and destroy then removes it.
-func TestAccNodeLabel_conflictAndForce(t *testing.T) {
-	acctest.Cluster(t)
-	key := acctest.RandomName("dedicated")
-	mine := label{node: "k8s-03", labels: map[string]string{key: "logging"}}
-	forced := mine
-	forced.force = true
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             destroyed(t, key),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:   func() { setLabel(t, "k8s-03", key, "database", "kubectl-label") },
-				Config:      mine.hcl(),
-				ExpectError: wrapped(`label ` + key + ` on node k8s-03 is owned by field manager kubectl-label with value "database"`),
-			},
-			{
-				Config: forced.hcl(),
-				Check:  checkLabels(t, "k8s-03", mine.labels),
-			},
-			{
-				// Owned now: dropping force is a change of the attribute only.
-				Config: mine.hcl(),
-				Check:  checkLabels(t, "k8s-03", mine.labels),
-			},
-		},
-	})
-}
-
-// TestAccNodeLabel_importAdopts: labels set by a plain client are imported, belong to the
-// resource from then on, and destroy removes them.
-func TestAccNodeLabel_importAdopts(t *testing.T) {
-	acctest.Cluster(t)
-	key := acctest.RandomName("adopt")
-	cfg := label{node: "k8s-01", labels: map[string]string{key: "yes"}}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             destroyed(t, key),
-		Steps: []resource.TestStep{
-			{
-				// An import block: the imported state is applied and kept.
-				PreConfig: func() { setLabel(t, "k8s-01", key, "yes", "kubectl-label") },
-				Config:    cfg.hcl() + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", addr, "k8s-01:"+key),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("labels").AtMapKey(key), knownvalue.StringExact("yes")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("nodes"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("k8s-01")})),
-				},
-			},
-			{
-				Config: cfg.hcl(),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
-		},
-	})
-}
-
-// TestAccNodeLabel_disappears: a node deleted outside Terraform leaves state on refresh, the
-// next plan creates the resource again, and applying it fails naming the node before any write.
-func TestAccNodeLabel_disappears(t *testing.T) {
-	c := acctest.Cluster(t)
-	node := acctest.RandomName("gone")
-	cfg := label{node: node, labels: map[string]string{"logger": "fluentd"}}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             destroyed(t, "logger"),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					if err := c.CreateNodes(context.Background(), []testcluster.Node{{Name: node}}); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: cfg.hcl(),
-				Check: resource.ComposeTestCheckFunc(
-					checkLabels(t, node, cfg.labels),
-					func(*terraform.State) error { deleteNode(t, node); return nil },
-				),
-				ExpectNonEmptyPlan: true,
-			},
-			{
-				Config:      cfg.hcl(),
-				ExpectError: wrapped(`node ` + node + ` does not exist, so nothing was changed`),
-			},
-		},
-	})
-}
-
 // TestAccNodeLabel_invalid: rules that need no cluster fail at plan.
 func TestAccNodeLabel_invalid(t *testing.T) {
 	acctest.Cluster(t)
@@ -227,25 +130,3 @@ func merge(maps ...map[string]string) map[string]string {
 }
 
 func wrapped(text string) *regexp.Regexp { return acctest.Wrapped(text) }
-
-// TestAccNodeLabel_unconfiguredProvider: while the provider's cluster is not known yet (it is
-// created in the same run), the plan succeeds with the computed values unknown.
-func TestAccNodeLabel_unconfiguredProvider(t *testing.T) {
-	acctest.Cluster(t)
-	config := `
-resource "terraform_data" "cluster" { input = "https://127.0.0.1:1" }
-provider "k8sfleet" { host = terraform_data.cluster.output }
-` + label{node: "k8s-01", labels: map[string]string{"logger": "fluentd"}}.hcl()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:             config,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
-				plancheck.ExpectUnknownValue(addr, tfjsonpath.New("nodes")),
-				plancheck.ExpectUnknownValue(addr, tfjsonpath.New("field_manager")),
-			}},
-		}},
-	})
-}

@@ -1,13 +1,11 @@
 package nodetaint_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -82,94 +80,6 @@ func TestAccNodeTaint_othersSurvive(t *testing.T) {
 	})
 }
 
-// TestAccNodeTaint_conflictAndForce: a taint with the same key and effect that someone else
-// set is a conflict; force adopts it, and destroy then removes it.
-func TestAccNodeTaint_conflictAndForce(t *testing.T) {
-	acctest.Cluster(t)
-	key := acctest.RandomName("dedicated")
-	mine := taint{node: "k8s-03", taints: []corev1.Taint{tt(key, "logging", noSchedule)}}
-	forced := mine
-	forced.force = true
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             destroyed(t, key),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:   func() { addTaint(t, "k8s-03", tt(key, "database", noSchedule)) },
-				Config:      mine.hcl(),
-				ExpectError: wrapped(fmt.Sprintf("taint %s=database:NoSchedule on node k8s-03 was not set by this resource", key)),
-			},
-			{
-				Config: forced.hcl(),
-				Check:  checkTaints(t, "k8s-03", mine.taints),
-			},
-			{
-				Config: mine.hcl(),
-				Check:  checkTaints(t, "k8s-03", mine.taints),
-			},
-		},
-	})
-}
-
-// TestAccNodeTaint_importAdopts: a taint set by a plain client is imported and belongs to
-// the resource from then on: destroy removes it.
-func TestAccNodeTaint_importAdopts(t *testing.T) {
-	acctest.Cluster(t)
-	key := acctest.RandomName("adopt")
-	cfg := taint{node: "k8s-02", taints: []corev1.Taint{tt(key, "yes", noExecute)}}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             destroyed(t, key),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() { addTaint(t, "k8s-02", tt(key, "yes", noExecute)) },
-				Config:    cfg.hcl() + fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", addr, "k8s-02:"+key+":NoExecute"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
-				}},
-			},
-			{
-				Config: cfg.hcl(),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
-		},
-	})
-}
-
-// TestAccNodeTaint_disappears: a node deleted outside Terraform leaves state on refresh, and
-// applying again fails naming the node before any write.
-func TestAccNodeTaint_disappears(t *testing.T) {
-	c := acctest.Cluster(t)
-	node := acctest.RandomName("gone")
-	key := acctest.RandomName("t")
-	cfg := taint{node: node, taints: []corev1.Taint{tt(key, "", noSchedule)}}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             destroyed(t, key),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					if err := c.CreateNodes(context.Background(), []testcluster.Node{{Name: node}}); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: cfg.hcl(),
-				Check: resource.ComposeTestCheckFunc(
-					checkTaints(t, node, cfg.taints),
-					func(*terraform.State) error { deleteNode(t, node); return nil },
-				),
-				ExpectNonEmptyPlan: true,
-			},
-			{
-				Config:      cfg.hcl(),
-				ExpectError: wrapped("node " + node + " does not exist, so nothing was changed"),
-			},
-		},
-	})
-}
-
 // TestAccNodeTaint_invalid: rules that need no cluster fail at plan.
 func TestAccNodeTaint_invalid(t *testing.T) {
 	acctest.Cluster(t)
@@ -203,26 +113,5 @@ func TestAccNodeTaint_invalid(t *testing.T) {
 				Config: one(tt(corev1.TaintNodeOutOfService, "nodeshutdown", noExecute)), PlanOnly: true, ExpectNonEmptyPlan: true,
 			}},
 		})
-	})
-}
-
-// TestAccNodeTaint_unconfiguredProvider: while the provider's cluster is not known yet (it is
-// created in the same run), the plan succeeds with the computed values unknown.
-func TestAccNodeTaint_unconfiguredProvider(t *testing.T) {
-	acctest.Cluster(t)
-	config := `
-resource "terraform_data" "cluster" { input = "https://127.0.0.1:1" }
-provider "k8sfleet" { host = terraform_data.cluster.output }
-` + taint{node: "k8s-01", taints: []corev1.Taint{tt("gpu", "", noSchedule)}}.hcl()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:             config,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
-				plancheck.ExpectUnknownValue(addr, tfjsonpath.New("nodes")),
-			}},
-		}},
 	})
 }
