@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -81,13 +82,9 @@ func (r *Resource[T, PT]) Create(ctx context.Context, req resource.CreateRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	job := r.job(ctx, b, targets, nil, op)
-	nodes, owned, save := nodeops.Create(ctx, r.client, r.kind.Texts(), job, &resp.Diagnostics)
-	if !save {
-		return
+	if nodes, owned, save := nodeops.Create(ctx, r.client, r.kind.Texts(), job, &resp.Diagnostics); save {
+		resp.Diagnostics.Append(saved(ctx, &plan, PT(&plan), nodes, owned, &resp.State, resp.Private)...)
 	}
-	resp.Diagnostics.Append(b.setNodes(ctx, nodes)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(owned.Save(ctx, resp.Private)...)
 }
 
 // Read reports what the resource owns on its nodes, with live values; gone nodes drop out.
@@ -166,13 +163,9 @@ func (r *Resource[T, PT]) Update(ctx context.Context, req resource.UpdateRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	job := r.job(ctx, b, targets, nodeops.Without(nodeops.Union(had, owned.Nodes()), targets), op)
-	nodes, next, save := nodeops.Update(ctx, r.client, r.kind.Texts(), job, &resp.Diagnostics)
-	if !save {
-		return
+	if nodes, owned, save := nodeops.Update(ctx, r.client, r.kind.Texts(), job, &resp.Diagnostics); save {
+		resp.Diagnostics.Append(saved(ctx, &plan, PT(&plan), nodes, owned, &resp.State, resp.Private)...)
 	}
-	resp.Diagnostics.Append(b.setNodes(ctx, nodes)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(next.Save(ctx, resp.Private)...)
 }
 
 // Delete removes what the resource owns; everything else on the nodes stays.
@@ -220,6 +213,20 @@ func (r *Resource[T, PT]) ImportState(ctx context.Context, req resource.ImportSt
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("label_selector"), selector)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(r.kind.ItemsAttribute()), value)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force"), false)...)
+}
+
+// private is the part of the framework's private state that the engine writes.
+type private interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// saved stores the outcome of a create or update: the model with its nodes, and ownership.
+func saved[T any](ctx context.Context, m *T, b interface{ Common() *Base }, nodes []string, owned nodeops.Ownership, st *tfsdk.State, p private) diag.Diagnostics {
+	diags := b.Common().setNodes(ctx, nodes)
+	diags.Append(st.Set(ctx, m)...)
+	diags.Append(owned.Save(ctx, p)...)
+	return diags
 }
 
 // operation reads what a create or update needs from the plan (and the state).
