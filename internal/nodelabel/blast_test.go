@@ -6,10 +6,6 @@ import (
 	"testing"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
 )
 
@@ -22,26 +18,10 @@ func TestAccNodeLabel_blastRadius(t *testing.T) {
 	defer cancel()
 	name := acctest.RandomName("agent")
 	value := acctest.RandomName("v")
-	ds := &appsv1.DaemonSet{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "default"},
-		Spec: appsv1.DaemonSetSpec{
-			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": name}},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": name}},
-				Spec: corev1.PodSpec{
-					NodeSelector: map[string]string{"blast": value},
-					Containers:   []corev1.Container{{Name: "agent", Image: "registry.k8s.io/pause:3.10"}},
-				},
-			},
-		},
-	}
-	if _, err := c.Client.AppsV1().DaemonSets("default").Create(ctx, ds, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	acctest.PauseDaemonSet(t, ctx, name, map[string]string{"blast": value})
 	cli := acctest.NewCLI(t, c.Kubeconfig)
 	t.Cleanup(func() {
 		_, _ = cli.Run(context.Background(), "destroy", "-auto-approve")
-		_ = c.Client.AppsV1().DaemonSets("default").Delete(context.Background(), name, metav1.DeleteOptions{})
 	})
 	plan := func(args ...string) string {
 		out, err := cli.Run(ctx, append([]string{"plan"}, args...)...)

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -22,26 +21,10 @@ func TestAccNodeTaint_blastRadius(t *testing.T) {
 	defer cancel()
 	name := acctest.RandomName("agent")
 	key := acctest.RandomName("maintenance")
-	ds := &appsv1.DaemonSet{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "default"},
-		Spec: appsv1.DaemonSetSpec{
-			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": name}},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": name}},
-				Spec: corev1.PodSpec{
-					NodeSelector: map[string]string{"kubernetes.io/hostname": "k8s-02"},
-					Containers:   []corev1.Container{{Name: "agent", Image: "registry.k8s.io/pause:3.10"}},
-				},
-			},
-		},
-	}
-	if _, err := c.Client.AppsV1().DaemonSets("default").Create(ctx, ds, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	acctest.PauseDaemonSet(t, ctx, name, map[string]string{"kubernetes.io/hostname": "k8s-02"})
 	cli := acctest.NewCLI(t, c.Kubeconfig)
 	t.Cleanup(func() {
 		_, _ = cli.Run(context.Background(), "destroy", "-auto-approve")
-		_ = c.Client.AppsV1().DaemonSets("default").Delete(context.Background(), name, metav1.DeleteOptions{})
 	})
 	waitRunning(t, ctx, "app="+name, 1)
 
