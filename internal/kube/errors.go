@@ -16,6 +16,8 @@ func Explain(err error, verb, resource string) string {
 	switch {
 	case err == nil:
 		return ""
+	case apierrors.IsForbidden(err) && refusedByAdmission(err):
+		return fmt.Sprintf("the API server's admission control refused to %s %s (a webhook or admission policy, not RBAC): %v", verb, resource, err)
 	case apierrors.IsForbidden(err):
 		return fmt.Sprintf("the provider's credentials may not %s %s: grant the verb %q on %q in the provider's ClusterRole (see docs/guides/rbac.md): %v",
 			verb, resource, verb, resource, err)
@@ -28,6 +30,14 @@ func Explain(err error, verb, resource string) string {
 	default:
 		return fmt.Sprintf("%s %s: cannot reach the API server: %v", verb, resource, err)
 	}
+}
+
+// refusedByAdmission tells a webhook's or an admission policy's denial from an RBAC one: both
+// are 403 Forbidden.
+func refusedByAdmission(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "admission webhook") || strings.Contains(msg, "ValidatingAdmissionPolicy") ||
+		strings.Contains(msg, "denied request")
 }
 
 // FieldConflicts lists server-side apply conflicts as "field F is owned by field manager M".
