@@ -172,7 +172,7 @@ func background(t *testing.T, cmd *exec.Cmd) func(time.Duration) (string, error)
 			return out.String(), err
 		case <-time.After(limit):
 			_ = cmd.Process.Kill()
-			<-done
+			_ = <-done
 			t.Fatalf("terraform did not exit within %s:\n%s", limit, out.String())
 			return "", nil
 		}

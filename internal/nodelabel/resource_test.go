@@ -128,5 +128,3 @@ func merge(maps ...map[string]string) map[string]string {
 	}
 	return out
 }
-
-func wrapped(text string) *regexp.Regexp { return acctest.Wrapped(text) }

@@ -210,12 +210,6 @@ func TestRetry(t *testing.T) {
 	}
 }
 
-func sortedCopy(s []string) []string {
-	out := append([]string(nil), s...)
-	sort.Strings(out)
-	return out
-}
-
 func TestFetchFirstReadsOnlyWhatTheCacheLacks(t *testing.T) {
 	ctx := context.Background()
 	cs := fake.NewClientset(node("n1", nil), node("n2", nil))
