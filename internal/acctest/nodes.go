@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -68,4 +70,27 @@ func Destroyed(what string, carrying func(key string) []string, keys ...string) 
 // Wrapped matches text that Terraform may have wrapped over lines.
 func Wrapped(text string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(text), " ", `\s+`))
+}
+
+// FleetNames are the names of the 50 fleet nodes the acceptance clusters have, without drop
+// and with add.
+func FleetNames(drop string, add ...string) []string {
+	var names []string
+	for i := 1; i <= 50; i++ {
+		if n := fmt.Sprintf("fleet-%05d", i); n != drop {
+			names = append(names, n)
+		}
+	}
+	return append(names, add...)
+}
+
+// CarriedExactly checks that exactly the nodes in want carry key; carrying lists them.
+func CarriedExactly(carrying func(key string) []string, key string, want []string) error {
+	got := carrying(key)
+	want = append([]string(nil), want...)
+	sort.Strings(want)
+	if !slices.Equal(got, want) {
+		return fmt.Errorf("nodes with %s:\n got %v\nwant %v", key, got, want)
+	}
+	return nil
 }

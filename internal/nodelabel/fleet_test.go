@@ -2,8 +2,6 @@ package nodelabel_test
 
 import (
 	"context"
-	"fmt"
-	"reflect"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -23,15 +21,6 @@ func TestAccNodeLabel_fleet(t *testing.T) {
 	c := acctest.Cluster(t)
 	key := acctest.RandomName("pool")
 	cfg := label{selector: "fleet=fleet", labels: map[string]string{key: "blue"}}
-	fleet := func(drop string, add ...string) []string {
-		var names []string
-		for i := 1; i <= 50; i++ {
-			if n := fmt.Sprintf("fleet-%05d", i); n != drop {
-				names = append(names, n)
-			}
-		}
-		return append(names, add...)
-	}
 	joined := acctest.RandomName("fleet-joined")
 	t.Cleanup(func() {
 		setLabel(t, "fleet-00002", "fleet", "fleet", "kubectl-label")
@@ -43,7 +32,7 @@ func TestAccNodeLabel_fleet(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg.hcl(),
-				Check:  labeledExactly(t, key, fleet("")),
+				Check:  labeledExactly(t, key, acctest.FleetNames("")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("nodes"), knownvalue.ListSizeExact(50)),
 				},
@@ -60,7 +49,7 @@ func TestAccNodeLabel_fleet(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: labeledExactly(t, key, fleet("fleet-00002", joined)),
+				Check: labeledExactly(t, key, acctest.FleetNames("fleet-00002", joined)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("nodes"), knownvalue.ListSizeExact(50)),
 				},
@@ -69,7 +58,7 @@ func TestAccNodeLabel_fleet(t *testing.T) {
 				// The joined node disappears: it drops out of nodes on refresh.
 				PreConfig: func() { deleteNode(t, joined) },
 				Config:    cfg.hcl(),
-				Check:     labeledExactly(t, key, fleet("fleet-00002")),
+				Check:     labeledExactly(t, key, acctest.FleetNames("fleet-00002")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("nodes"), knownvalue.ListSizeExact(49)),
 				},
@@ -86,10 +75,6 @@ func TestAccNodeLabel_fleet(t *testing.T) {
 // labeledExactly checks that exactly these nodes carry the label key.
 func labeledExactly(t *testing.T, key string, want []string) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		got := nodesWith(t, key)
-		if !reflect.DeepEqual(got, sorted(want)) {
-			return fmt.Errorf("nodes with %s:\n got %v\nwant %v", key, got, sorted(want))
-		}
-		return nil
+		return acctest.CarriedExactly(func(k string) []string { return nodesWith(t, k) }, key, want)
 	}
 }

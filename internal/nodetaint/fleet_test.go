@@ -2,9 +2,6 @@ package nodetaint_test
 
 import (
 	"context"
-	"fmt"
-	"reflect"
-	"sort"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -27,15 +24,6 @@ func TestAccNodeTaint_fleet(t *testing.T) {
 	key := acctest.RandomName("spot")
 	other := tt(acctest.RandomName("other"), "x", noSchedule)
 	cfg := taint{selector: "fleet=fleet", taints: []corev1.Taint{tt(key, "true", noSchedule), tt(key, "", preferNoSchedule)}}
-	fleet := func(drop string, add ...string) []string {
-		var names []string
-		for i := 1; i <= 50; i++ {
-			if n := fmt.Sprintf("fleet-%05d", i); n != drop {
-				names = append(names, n)
-			}
-		}
-		return append(names, add...)
-	}
 	joined := acctest.RandomName("fleet-joined")
 	t.Cleanup(func() {
 		setLabel(t, "fleet-00003", "fleet", "fleet")
@@ -50,7 +38,7 @@ func TestAccNodeTaint_fleet(t *testing.T) {
 			{
 				PreConfig: func() { addTaint(t, "fleet-00007", other) },
 				Config:    cfg.hcl(),
-				Check: resource.ComposeTestCheckFunc(taintedExactly(t, key, fleet("")),
+				Check: resource.ComposeTestCheckFunc(taintedExactly(t, key, acctest.FleetNames("")),
 					checkTaints(t, "fleet-00007", append([]corev1.Taint{other}, cfg.taints...))),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("nodes"), knownvalue.ListSizeExact(50)),
@@ -68,7 +56,7 @@ func TestAccNodeTaint_fleet(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: taintedExactly(t, key, fleet("fleet-00003", joined)),
+				Check: taintedExactly(t, key, acctest.FleetNames("fleet-00003", joined)),
 			},
 			{
 				// Someone removes our taint from one node: the next plan puts it back.
@@ -77,7 +65,7 @@ func TestAccNodeTaint_fleet(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: taintedExactly(t, key, fleet("fleet-00003", joined)),
+				Check: taintedExactly(t, key, acctest.FleetNames("fleet-00003", joined)),
 			},
 			{
 				ResourceName:      addr,
@@ -91,10 +79,8 @@ func TestAccNodeTaint_fleet(t *testing.T) {
 // taintedExactly checks that exactly these nodes carry every taint with the key (both effects).
 func taintedExactly(t *testing.T, key string, want []string) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		got := nodesWith(t, key)
-		sort.Strings(want)
-		if !reflect.DeepEqual(got, want) {
-			return fmt.Errorf("nodes tainted with %s:\n got %v\nwant %v", key, got, want)
+		if err := acctest.CarriedExactly(func(k string) []string { return nodesWith(t, k) }, key, want); err != nil {
+			return err
 		}
 		for _, n := range want {
 			if err := hasTaints(t, n, []corev1.Taint{tt(key, "true", noSchedule), tt(key, "", preferNoSchedule)}); err != nil {
