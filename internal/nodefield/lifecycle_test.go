@@ -172,8 +172,8 @@ func background(t *testing.T, cmd *exec.Cmd) func(time.Duration) (string, error)
 			return out.String(), err
 		case <-time.After(limit):
 			_ = cmd.Process.Kill()
-			_ = <-done
-			t.Fatalf("terraform did not exit within %s:\n%s", limit, out.String())
+			err := <-done
+			t.Fatalf("terraform did not exit within %s (%v):\n%s", limit, err, out.String())
 			return "", nil
 		}
 	}
