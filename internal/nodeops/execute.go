@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	corev1 "k8s.io/api/core/v1"
+	utilnet "k8s.io/apimachinery/pkg/util/net"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
@@ -142,12 +143,12 @@ func fetchFirst(ctx context.Context, cs kubernetes.Interface, cache *kube.NodeCa
 // Undo reverts every node of the job that exists to what it was before, on a context of its
 // own: the apply's context may be what failed (its deadline) or have been cancelled (an
 // interrupt), and the undo must run either way. It returns the nodes it could not revert.
-func Undo(ctx context.Context, cs kubernetes.Interface, job Job, before map[string]*corev1.Node) map[string]error {
+func Undo(ctx context.Context, cs kubernetes.Interface, job Job, before map[string]*corev1.Node, failures map[string]error) map[string]error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), undoTimeout)
 	defer cancel()
 	var names []string
 	for _, name := range Union(job.Targets, job.Leaving) {
-		if before[name] != nil {
+		if before[name] != nil && !neverWritten(failures[name]) {
 			names = append(names, name)
 		}
 	}
@@ -157,6 +158,14 @@ func Undo(ctx context.Context, cs kubernetes.Interface, job Job, before map[stri
 		}
 		return nil
 	})
+}
+
+// neverWritten reports whether a node's failure proves that nothing was written to it: a
+// conflict found before the write, or a connection the API server refused. Any other error
+// may hide a write that landed (its answer lost, or cancelled in flight).
+func neverWritten(err error) bool {
+	var conflict *ConflictError
+	return err != nil && (errors.As(err, &conflict) || utilnet.IsConnectionRefused(err))
 }
 
 // undoTimeout bounds an undo, apart from the apply's own deadline.

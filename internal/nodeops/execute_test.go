@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,7 +27,7 @@ import (
 type recorder struct {
 	mu                     sync.Mutex
 	set, cleared, reverted []string
-	fail, conflict         map[string]bool
+	fail, conflict, refuse map[string]bool
 	failRevert             map[string]bool
 	failClear              bool
 }
@@ -43,6 +44,9 @@ func (r *recorder) Precheck(n *corev1.Node) []string {
 }
 
 func (r *recorder) Set(_ context.Context, name string, _ *corev1.Node) (Owned, error) {
+	if r.refuse[name] {
+		return Owned{}, &ConflictError{Details: []string{"taken on " + name}}
+	}
 	if r.fail[name] {
 		return Owned{}, fmt.Errorf("boom on %s", name)
 	}
@@ -144,6 +148,18 @@ func TestCreateUndoesEveryNode(t *testing.T) {
 		if !strings.Contains(detail, s) {
 			t.Errorf("error lacks %q:\n%s", s, detail)
 		}
+	}
+}
+
+func TestUndoSkipsNodesNeverWritten(t *testing.T) {
+	names := fortyNodes()
+	c := fleetClient(names...)
+	r := &recorder{refuse: map[string]bool{"n07": true}}
+	var diags diag.Diagnostics
+	Create(context.Background(), c, Texts{Action: "Labeling"}, r.job(names, nil), &diags)
+	if len(r.reverted) != 39 || slices.Contains(r.reverted, "n07") {
+		t.Errorf("reverted %d nodes (n07 among them: %t); a conflict found before writing needs no undo",
+			len(r.reverted), slices.Contains(r.reverted, "n07"))
 	}
 }
 

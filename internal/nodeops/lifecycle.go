@@ -79,7 +79,7 @@ func runOrUndo(ctx context.Context, c *kube.Client, t Texts, job Job, diags *dia
 	if len(out.Failures) == 0 {
 		return out, nil, true
 	}
-	left := Undo(ctx, c.Clientset, job, out.Before)
+	left := Undo(ctx, c.Clientset, job, out.Before, out.Failures)
 	tflog.Warn(ctx, t.Action+" failed on some nodes; put the nodes back", map[string]any{
 		"failed": len(out.Failures), "left": len(left), "interrupted": ctx.Err() != nil,
 	})
