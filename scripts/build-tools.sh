@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the local control plane (kube-apiserver, kube-controller-manager, kube-scheduler, etcd),
 # kwok/kwokctl and, when none is on PATH, terraform into a cache outside the clone.
-# The developer tools (tfplugindocs, golangci-lint, tofu, goreleaser) are built on demand
-# into the same cache from their pinned modules under tools/.
+# The developer tools (tfplugindocs, golangci-lint, tofu, goreleaser, actionlint) are built on
+# demand into the same cache from their pinned modules under tools/, and terraform 1.5.7 for
+# make test's version matrix from the module proxy.
 # Prints nothing but progress; safe to run again: cached binaries are kept.
 set -euo pipefail
 
@@ -47,10 +48,25 @@ build_terraform() {
   if [ -x "${TF_ACC_TERRAFORM_PATH:-}" ] || command -v terraform >/dev/null 2>&1; then
     return
   fi
-  if [ ! -x "$K8SFLEET_BIN/terraform" ]; then
-    echo "building terraform $TERRAFORM_VERSION (no terraform on PATH)" >&2
-    GOBIN="$K8SFLEET_BIN" go install -trimpath -ldflags "-s -w" "github.com/hashicorp/terraform@$TERRAFORM_VERSION"
+  build_terraform_pinned
+  ln -sf "terraform-${TERRAFORM_VERSION#v}" "$K8SFLEET_BIN/terraform"
+}
+
+# build_terraform_pinned builds terraform $TERRAFORM_VERSION under its own name, for the
+# version matrix of make test. Later releases do not build from the module proxy: their
+# go.mod has replace directives, which go install refuses.
+build_terraform_pinned() {
+  local name="terraform-${TERRAFORM_VERSION#v}" tmp start
+  if [ -x "$K8SFLEET_BIN/$name" ]; then
+    return
   fi
+  start=$(date +%s)
+  echo "building terraform $TERRAFORM_VERSION (cold: several minutes)" >&2
+  tmp=$(mktemp -d "$K8SFLEET_BIN/.terraform.XXXXXX")
+  GOBIN="$tmp" go install -trimpath -ldflags "-s -w" "github.com/hashicorp/terraform@$TERRAFORM_VERSION"
+  mv "$tmp/terraform" "$K8SFLEET_BIN/$name"
+  rmdir "$tmp"
+  echo "built $name in $(( $(date +%s) - start ))s" >&2
 }
 
 # go_build_tool NAME MODULE_DIR PACKAGE [LDFLAGS]: build PACKAGE from the pinned module in
@@ -90,6 +106,11 @@ build_tofu() {
     "-X github.com/opentofu/opentofu/version.dev=no"
 }
 
+# actionlint checks .github/workflows, which the project's own CI cannot run.
+build_actionlint() {
+  go_build_tool actionlint actionlint github.com/rhysd/actionlint/cmd/actionlint
+}
+
 # goreleaser is a big build (minutes, about 1 GB of modules); only make release-snapshot asks for it.
 build_goreleaser() {
   local v
@@ -102,11 +123,13 @@ case "${1:-all}" in
   control-plane) build_control_plane ;;
   kwok) build_kwok ;;
   terraform) build_terraform ;;
+  terraform-pinned) build_terraform_pinned ;;
   tfplugindocs) build_tfplugindocs ;;
   golangci-lint) build_golangci_lint ;;
   tofu) build_tofu ;;
   goreleaser) build_goreleaser ;;
+  actionlint) build_actionlint ;;
   dev) build_tfplugindocs; build_golangci_lint; build_tofu ;;
   all) build_kwok; build_terraform; build_control_plane ;;
-  *) echo "usage: $0 [all|control-plane|kwok|terraform|dev|tfplugindocs|golangci-lint|tofu|goreleaser]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|control-plane|kwok|terraform|terraform-pinned|dev|tfplugindocs|golangci-lint|tofu|goreleaser|actionlint]" >&2; exit 2 ;;
 esac

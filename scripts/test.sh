@@ -27,6 +27,11 @@ make --no-print-directory docs-check
 echo "== lint (golangci-lint v2, .golangci.yml)"
 make --no-print-directory lint
 
+# GitHub Actions never runs here: actionlint checks the workflows, and workflows_test.go
+# (in the unit tests above) holds release.yml to make release-snapshot's configuration.
+echo "== workflows (actionlint)"
+make --no-print-directory workflows-check
+
 echo "== acceptance tests under OpenTofu"
 make --no-print-directory testacc-tofu 2>&1 | tee build/test-tofu.log
 
