@@ -3,6 +3,7 @@
 # that each test package starts and stops itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/env.sh
 start=$(date +%s)
 
 mkdir -p build
@@ -11,15 +12,21 @@ mkdir -p build
 export TF_CLI_CONFIG_FILE="$PWD/build/empty.tfrc"
 export TF_ACC=1
 
+# terraform 1.5.7 for the version matrix at the end: cold, its build takes many minutes, so
+# it runs beside the tests from the start.
+bash scripts/build-tools.sh terraform-pinned > build/terraform-pinned-build.log 2>&1 &
+pinned_build=$!
+
 echo "== go vet"
 go vet ./...
 
 echo "== unit and acceptance tests (terraform: $TF_ACC_TERRAFORM_PATH)"
+step=$(date +%s)
 # The full log (with each test's figures) goes to build/test.log; the console gets results.
 go test -v -p 2 -count=1 -timeout 45m ./... 2>&1 | tee build/test.log |
   grep --line-buffered -E '^(--- FAIL|ok |FAIL|panic)|^    --- FAIL|^    [a-z_]+_test\.go:[0-9]+: ' || true
 grep -qE '^(FAIL|panic)' build/test.log && { echo "== unit and acceptance tests failed (build/test.log)"; exit 1; }
-echo "== $(grep -c '^--- PASS' build/test.log) tests passed, $(grep -c '^--- SKIP' build/test.log) skipped"
+echo "== $(grep -c '^--- PASS' build/test.log) tests passed, $(grep -c '^--- SKIP' build/test.log) skipped in $(( $(date +%s) - step ))s"
 
 echo "== docs-check: docs/ is what tfplugindocs generates"
 make --no-print-directory docs-check
@@ -33,6 +40,40 @@ echo "== workflows (actionlint)"
 make --no-print-directory workflows-check
 
 echo "== acceptance tests under OpenTofu"
+step=$(date +%s)
 make --no-print-directory testacc-tofu 2>&1 | tee build/test-tofu.log
+echo "== OpenTofu step took $(( $(date +%s) - step ))s"
+
+# The version matrix: the full suite ran above under the newest terraform on this machine;
+# this step runs the walk-through, one test per resource and data source, the cloud provider
+# blocks and the examples under the oldest Terraform the provider supports, 1.5.7 (built
+# from the module proxy, which serves no later release: see the README). Each named test
+# must pass, so a rename cannot empty the step silently.
+wait "$pinned_build" || { cat build/terraform-pinned-build.log; exit 1; }
+pinned="$K8SFLEET_BIN/terraform-${TERRAFORM_VERSION#v}"
+if [ "$("$pinned" version | head -1)" = "$("$TF_ACC_TERRAFORM_PATH" version | head -1)" ]; then
+  echo "== terraform ${TERRAFORM_VERSION#v} is the terraform above: the matrix has one Terraform"
+else
+  echo "== acceptance tests under terraform ${TERRAFORM_VERSION#v} (walk-through, one per resource, examples)"
+  step=$(date +%s)
+  matrix=(
+    TestAccDaemonSet_walkthrough
+    TestAccNodeLabel_basic
+    TestAccNodeTaint_basic
+    TestAccNodes_all
+    TestAccProvider_cloudCredentialPlugins
+    TestExamplesValidate
+  )
+  run=$(IFS='|'; echo "^(${matrix[*]})\$")
+  TF_ACC_TERRAFORM_PATH="$pinned" go test -v -p 2 -count=1 -timeout 30m -run "$run" \
+    ./internal/daemonset/ ./internal/nodelabel/ ./internal/nodetaint/ ./internal/nodes/ \
+    ./internal/provider/ ./internal/examples/ > build/test-terraform-pinned.log 2>&1 || true
+  grep -E '^(--- FAIL|ok |FAIL|panic)' build/test-terraform-pinned.log || true
+  for name in "${matrix[@]}"; do
+    grep -q "^--- PASS: $name " build/test-terraform-pinned.log ||
+      { echo "== $name did not pass under terraform ${TERRAFORM_VERSION#v} (build/test-terraform-pinned.log)"; exit 1; }
+  done
+  echo "== terraform ${TERRAFORM_VERSION#v} step took $(( $(date +%s) - step ))s"
+fi
 
 echo "== make test finished in $(( $(date +%s) - start ))s"

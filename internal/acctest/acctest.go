@@ -26,21 +26,40 @@ var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 
 var cluster *testcluster.Cluster
 
+// ProviderAccount is the ServiceAccount, bound to examples/rbac/clusterrole.yaml, whose token
+// the provider uses in every acceptance test.
+const ProviderAccount = "k8sfleet-provider"
+
+// ProviderUser is ProviderAccount's user name in the API server's audit log.
+const ProviderUser = "system:serviceaccount:kube-system:" + ProviderAccount
+
+// Option tunes the package's cluster.
+type Option func(*testcluster.Options)
+
+// WithAudit records the provider's requests in the cluster's audit log (Cluster(t).AuditLog()).
+func WithAudit() Option {
+	return func(o *testcluster.Options) { o.AuditUsers = append(o.AuditUsers, ProviderUser) }
+}
+
 // Main starts a cluster with the given nodes when TF_ACC is set, points the provider at it
 // through KUBE_CONFIG_PATH, runs the package's tests and deletes the cluster.
-func Main(m *testing.M, nodes []testcluster.Node) {
+func Main(m *testing.M, nodes []testcluster.Node, options ...Option) {
 	if os.Getenv("TF_ACC") == "" {
 		os.Exit(m.Run())
 	}
-	os.Exit(run(m, nodes))
+	opts := testcluster.Options{Authorization: true}
+	for _, o := range options {
+		o(&opts)
+	}
+	os.Exit(run(m, nodes, opts))
 }
 
-func run(m *testing.M, nodes []testcluster.Node) int {
+func run(m *testing.M, nodes []testcluster.Node, opts testcluster.Options) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute) // a busy machine starts clusters slowly
 	defer cancel()
 	name := clusterName()
 	start := time.Now()
-	c, err := testcluster.Start(ctx, name, testcluster.Options{Authorization: true})
+	c, err := testcluster.Start(ctx, name, opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "acctest: starting the local cluster:", err)
 		return 1
@@ -60,7 +79,7 @@ func run(m *testing.M, nodes []testcluster.Node) int {
 	cluster = c
 	// The provider runs with a token bound only to the shipped ClusterRole, so every
 	// acceptance test also proves that role is enough.
-	restricted, err := LeastPrivilegeKubeconfig(ctx, c, "k8sfleet-provider")
+	restricted, err := LeastPrivilegeKubeconfig(ctx, c, ProviderAccount)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "acctest: least-privilege kubeconfig:", err)
 		return 1

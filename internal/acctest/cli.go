@@ -26,10 +26,15 @@ var (
 	buildErr    error
 )
 
+// ProviderVersion is stamped into the provider binary the CLI tests run, as a release's
+// ldflags stamp theirs.
+const ProviderVersion = "0.0.0-acc"
+
 func buildProvider() (string, error) {
 	buildOnce.Do(func() {
 		providerDir = filepath.Join(RepoRoot(), "build", "acc-provider")
-		cmd := exec.Command("go", "build", "-o", filepath.Join(providerDir, "terraform-provider-k8sfleet"), ".")
+		cmd := exec.Command("go", "build", "-ldflags=-X main.version="+ProviderVersion,
+			"-o", filepath.Join(providerDir, "terraform-provider-k8sfleet"), ".")
 		cmd.Dir = RepoRoot()
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("building the provider: %w\n%s", err, out)

@@ -35,6 +35,8 @@ type Settings struct {
 	QPS                   float64
 	Burst                 int
 	RequestTimeout        time.Duration
+	// UserAgent is sent with every request; DefaultUserAgent when empty.
+	UserAgent string
 }
 
 // ExecSettings runs a credential plugin, as in a kubeconfig's user.exec.
@@ -50,6 +52,7 @@ const (
 	DefaultQPS            = 50
 	DefaultBurst          = 100
 	DefaultRequestTimeout = 30 * time.Second
+	DefaultUserAgent      = "terraform-provider-k8sfleet"
 )
 
 // ErrNoConfiguration is returned when nothing points the provider at a cluster.
@@ -139,7 +142,10 @@ func (s *Settings) RESTConfig(inCluster InCluster) (*rest.Config, error) {
 	cfg.QPS = float32(s.QPS)
 	cfg.Burst = s.Burst
 	cfg.Timeout = s.RequestTimeout
-	cfg.UserAgent = "terraform-provider-k8sfleet"
+	cfg.UserAgent = s.UserAgent
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
 	return cfg, nil
 }
 

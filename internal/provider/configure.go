@@ -38,6 +38,7 @@ func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	settings.UserAgent = userAgent(p.version, req.TerraformVersion)
 	if err := settings.ApplyEnv(os.LookupEnv); err != nil {
 		resp.Diagnostics.AddError("Invalid provider environment", err.Error())
 		return
@@ -52,7 +53,7 @@ func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest,
 		resp.Diagnostics.AddError("Cannot build the Kubernetes client", err.Error())
 		return
 	}
-	tflog.Debug(ctx, "configured Kubernetes client", map[string]any{"host": cfg.Host, "qps": cfg.QPS, "burst": cfg.Burst})
+	tflog.Debug(ctx, "configured Kubernetes client", map[string]any{"host": cfg.Host, "qps": cfg.QPS, "burst": cfg.Burst, "user_agent": cfg.UserAgent})
 	resp.ResourceData, resp.DataSourceData = client, client
 }
 

@@ -2,6 +2,9 @@ package provider
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -9,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
 )
 
 func configure(t *testing.T, values map[string]tftypes.Value) *provider.ConfigureResponse {
@@ -68,5 +72,33 @@ func TestConfigure_host(t *testing.T) {
 	}
 	if c, ok := resp.ResourceData.(*kube.Client); !ok || !c.Configured() || !c.Options.PredictPlacement {
 		t.Fatalf("resource data %#v", resp.ResourceData)
+	}
+}
+
+// TestUserAgent: under a parent that is not OpenTofu (here go test), the CLI is Terraform
+// at the version Terraform sent.
+func TestUserAgent(t *testing.T) {
+	if got, want := userAgent("1.2.3", "1.5.7"), "terraform-provider-k8sfleet/1.2.3 Terraform/1.5.7"; got != want {
+		t.Fatalf("userAgent = %q, want %q", got, want)
+	}
+}
+
+// TestOpenTofuVersion: OpenTofu is told from Terraform by the build information in its
+// binary, whatever the file is called.
+func TestOpenTofuVersion(t *testing.T) {
+	if _, ok := openTofuVersion(os.Args[0]); ok {
+		t.Fatal("the test binary is taken for OpenTofu")
+	}
+	if tf, err := exec.LookPath("terraform"); err == nil {
+		if _, ok := openTofuVersion(tf); ok {
+			t.Fatalf("%s is taken for OpenTofu", tf)
+		}
+	}
+	tofu := filepath.Join(testcluster.BinDir(), "tofu")
+	if _, err := os.Stat(tofu); err != nil {
+		t.Skipf("%s is not built (make testacc-tofu builds it)", tofu)
+	}
+	if v, ok := openTofuVersion(tofu); !ok || v != "1.12.6" {
+		t.Fatalf("openTofuVersion(%s) = %q, %v; want 1.12.6, true", tofu, v, ok)
 	}
 }

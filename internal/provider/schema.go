@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"context"
+
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -25,6 +27,11 @@ type providerModel struct {
 	TLSServerName         types.String  `tfsdk:"tls_server_name"`
 	ProxyURL              types.String  `tfsdk:"proxy_url"`
 	Exec                  *execModel    `tfsdk:"exec"`
+	Username              types.String  `tfsdk:"username"`
+	Password              types.String  `tfsdk:"password"`
+	IgnoreAnnotations     types.List    `tfsdk:"ignore_annotations"`
+	IgnoreLabels          types.List    `tfsdk:"ignore_labels"`
+	Experiments           types.Object  `tfsdk:"experiments"`
 	QPS                   types.Float64 `tfsdk:"qps"`
 	Burst                 types.Int64   `tfsdk:"burst"`
 	RequestTimeout        types.String  `tfsdk:"request_timeout"`
@@ -60,16 +67,6 @@ func configSchema() schema.Schema {
 			"insecure":                 schema.BoolAttribute{Optional: true, Description: "Skip TLS verification of the API server. Off unless set explicitly. Env: `KUBE_INSECURE`."},
 			"tls_server_name":          str("Server name used to verify the API server's certificate. Env: `KUBE_TLS_SERVER_NAME`.", false),
 			"proxy_url":                str("HTTP, HTTPS or SOCKS5 proxy for API requests. Env: `KUBE_PROXY_URL`.", false),
-			"exec": schema.SingleNestedAttribute{
-				Optional:    true,
-				Description: "Credential plugin run to obtain credentials, as a kubeconfig's `user.exec`.",
-				Attributes: map[string]schema.Attribute{
-					"api_version": schema.StringAttribute{Required: true, Description: "API version of the ExecCredential, e.g. `client.authentication.k8s.io/v1`."},
-					"command":     schema.StringAttribute{Required: true, Description: "Command to run."},
-					"args":        schema.ListAttribute{ElementType: types.StringType, Optional: true, Description: "Arguments."},
-					"env":         schema.MapAttribute{ElementType: types.StringType, Optional: true, Sensitive: true, Description: "Environment variables for the command (sensitive)."},
-				},
-			},
 			"qps": schema.Float64Attribute{Optional: true, Description: "Client rate limit in requests per second. Default 50.",
 				Validators: []validator.Float64{float64validator.AtLeast(0.1)}},
 			"burst": schema.Int64Attribute{Optional: true, Description: "Client rate limiter burst. Default 100.",
@@ -77,6 +74,34 @@ func configSchema() schema.Schema {
 			"request_timeout":                 str("Timeout of one API request, as a Go duration such as `30s`. Default `30s`. Bounds how long an unreachable cluster takes to fail.", false, durationValidator{}),
 			"predict_placement":               schema.BoolAttribute{Optional: true, Description: "Compute `expected_pods` of k8sfleet_daemonset in every plan. Default true."},
 			"toleration_comparison_operators": schema.BoolAttribute{Optional: true, Description: "The cluster enables the TaintTolerationComparisonOperators feature gate, so `Lt`/`Gt` tolerations match numerically. Default false."},
+
+			// Arguments of a hashicorp/kubernetes provider block that do not apply here: declared so
+			// that a pasted block fails with the reason, not with "Unsupported argument".
+			"username":           schema.StringAttribute{Optional: true, Description: unsupportedBasicAuth.Description(context.Background()), Validators: []validator.String{unsupportedBasicAuth}},
+			"password":           schema.StringAttribute{Optional: true, Sensitive: true, Description: unsupportedBasicAuth.Description(context.Background()), Validators: []validator.String{unsupportedBasicAuth}},
+			"ignore_annotations": schema.ListAttribute{ElementType: types.StringType, Optional: true, Description: unsupportedIgnoreMetadata.Description(context.Background()), Validators: []validator.List{unsupportedIgnoreMetadata}},
+			"ignore_labels":      schema.ListAttribute{ElementType: types.StringType, Optional: true, Description: unsupportedIgnoreMetadata.Description(context.Background()), Validators: []validator.List{unsupportedIgnoreMetadata}},
+		},
+		Blocks: map[string]schema.Block{
+			// A block, as in the hashicorp/kubernetes and helm providers, so that their EKS, GKE
+			// and AKS snippets paste as they are.
+			"exec": schema.SingleNestedBlock{
+				Description: "Credential plugin run to obtain credentials, as a kubeconfig's `user.exec`: " +
+					"`aws eks get-token`, `gke-gcloud-auth-plugin`, `kubelogin get-token` and the like.",
+				Attributes: map[string]schema.Attribute{
+					"api_version": schema.StringAttribute{Required: true, Description: "API version of the ExecCredential, e.g. `client.authentication.k8s.io/v1beta1`."},
+					"command":     schema.StringAttribute{Required: true, Description: "Command to run, found on `PATH` unless it is a path."},
+					"args":        schema.ListAttribute{ElementType: types.StringType, Optional: true, Description: "Arguments."},
+					"env":         schema.MapAttribute{ElementType: types.StringType, Optional: true, Sensitive: true, Description: "Environment variables for the command, added to the provider's (sensitive)."},
+				},
+			},
+			"experiments": schema.SingleNestedBlock{
+				Description: unsupportedExperiments.Description(context.Background()),
+				Attributes: map[string]schema.Attribute{
+					"manifest_resource": schema.BoolAttribute{Optional: true, Description: unsupportedExperiments.Description(context.Background())},
+				},
+				Validators: []validator.Object{unsupportedExperiments},
+			},
 		},
 	}
 }

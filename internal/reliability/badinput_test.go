@@ -70,7 +70,7 @@ cluster_ca_certificate = %q`, notPEM)), `holds no PEM data`, false},
 client_certificate = "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----"`), `both must be set`, false},
 		{"exec plugin fails", providerBlock(fmt.Sprintf(`host = "https://127.0.0.1:1"
 insecure = true
-exec = {
+exec {
   api_version = "client.authentication.k8s.io/v1"
   command     = %q
 }`, failing)), `failing-plugin.sh\s+failed with exit code 1`, false},

@@ -79,7 +79,7 @@ func TestAccSecretsNeverLogged(t *testing.T) {
 		"exec env": fmt.Sprintf(`provider "k8sfleet" {
   host                   = %q
   cluster_ca_certificate = %q
-  exec = {
+  exec {
     api_version = "client.authentication.k8s.io/v1"
     command     = %q
     env         = { SECRET_ENV = %q }

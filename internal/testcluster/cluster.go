@@ -55,6 +55,9 @@ func Named(name string) *Cluster {
 type Options struct {
 	// Authorization enables RBAC on the API server.
 	Authorization bool
+	// AuditUsers, when set, makes the API server write an audit log (AuditLog) of these
+	// users' requests, with their user agents.
+	AuditUsers []string
 }
 
 // Start creates a cluster named name (kwokctl --runtime binary), waiting until it serves.
@@ -109,6 +112,14 @@ func start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 	}
 	defer os.Remove(config)
 	args = append(args, "--config", config)
+	if len(opts.AuditUsers) > 0 {
+		policy, err := auditPolicy(opts.AuditUsers)
+		if err != nil {
+			return nil, err
+		}
+		defer os.Remove(policy)
+		args = append(args, "--kube-audit-policy", policy)
+	}
 	if err := c.kwokctl(ctx, args...); err != nil {
 		return nil, err
 	}
@@ -149,6 +160,36 @@ options:
 		err = cerr
 	}
 	return f.Name(), err
+}
+
+// auditPolicy writes an audit policy that records the users' requests at the Metadata level
+// (user, verb, resource, user agent; no bodies) and nothing else, and returns its path.
+func auditPolicy(users []string) (string, error) {
+	f, err := os.CreateTemp("", "kube-audit-policy-*.yaml")
+	if err != nil {
+		return "", err
+	}
+	quoted := make([]string, len(users))
+	for i, u := range users {
+		quoted[i] = fmt.Sprintf("%q", u)
+	}
+	_, err = fmt.Fprintf(f, `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: Metadata
+  users: [%s]
+- level: None
+`, strings.Join(quoted, ", "))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return f.Name(), err
+}
+
+// AuditLog is the API server's audit log, written when the cluster was started with AuditUsers.
+func (c *Cluster) AuditLog() string {
+	return filepath.Join(c.workdir, "clusters", c.Name, "logs", "audit.log")
 }
 
 // freePorts asks the kernel for n distinct unused ports. They are held together until all

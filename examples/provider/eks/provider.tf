@@ -1,0 +1,15 @@
+# Amazon EKS: the provider block of a hashicorp/kubernetes configuration works as it is,
+# with `aws eks get-token` as the credential plugin.
+variable "cluster_endpoint" { type = string }
+variable "cluster_ca_cert" { type = string }
+variable "cluster_name" { type = string }
+
+provider "k8sfleet" {
+  host                   = var.cluster_endpoint
+  cluster_ca_certificate = base64decode(var.cluster_ca_cert)
+  exec {
+    api_version = "client.authentication.k8s.io/v1beta1"
+    args        = ["eks", "get-token", "--cluster-name", var.cluster_name]
+    command     = "aws"
+  }
+}
