@@ -3,17 +3,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
@@ -69,10 +71,13 @@ func run(terraform, rc string) error {
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), src, 0o644); err != nil {
 		return err
 	}
-	tf := &tfRunner{bin: terraform, dir: dir, env: append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+abs, "KUBE_CONFIG_PATH="+cluster.Kubeconfig, "TF_IN_AUTOMATION=1")}
-	if _, err := tf.run("init", "-input=false", "-no-color"); err != nil {
+	tf, err := newTFRunner(terraform, dir, map[string]string{
+		"TF_CLI_CONFIG_FILE": abs, "KUBE_CONFIG_PATH": cluster.Kubeconfig})
+	if err != nil {
 		return err
+	}
+	if err := tf.tf.Init(ctx); err != nil {
+		return fmt.Errorf("terraform init: %w", err)
 	}
 
 	type row struct {
@@ -82,11 +87,7 @@ func run(terraform, rc string) error {
 	var rows []row
 	for i, s := range steps {
 		fmt.Printf("\n== step %s\n", s.title)
-		args := []string{"plan", "-input=false", "-no-color", "-out=step.plan"}
-		for _, v := range s.vars {
-			args = append(args, "-var", v)
-		}
-		out, err := tf.run(args...)
+		out, err := tf.plan(ctx, "step.plan", s.vars)
 		if err != nil {
 			return err
 		}
@@ -95,11 +96,11 @@ func run(terraform, rc string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tf.run("apply", "-input=false", "-no-color", "step.plan"); err != nil {
-			return err
+		if err := tf.tf.Apply(ctx, tfexec.DirOrPlan("step.plan")); err != nil {
+			return fmt.Errorf("terraform apply: %w", err)
 		}
 		if i == 0 {
-			nodes, _ := tf.run("output", "-no-color", "nodes")
+			nodes, _ := tf.output(ctx, "nodes")
 			fmt.Print("nodes (through data.k8sfleet_nodes):\n", nodes)
 		}
 		ds, err := cluster.Client.AppsV1().DaemonSets("kube-system").Get(ctx, "fluentd-elasticsearch", metav1.GetOptions{})
@@ -118,28 +119,80 @@ func run(terraform, rc string) error {
 	return nil
 }
 
+// tfRunner drives terraform through terraform-exec in the demo's working directory.
 type tfRunner struct {
-	bin, dir string
-	env      []string
+	tf *tfexec.Terraform
 }
 
-func (t *tfRunner) run(args ...string) (string, error) {
-	cmd := exec.Command(t.bin, args...)
-	cmd.Dir, cmd.Env = t.dir, t.env
-	out, err := cmd.CombinedOutput()
+func newTFRunner(bin, dir string, env map[string]string) (*tfRunner, error) {
+	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return "", fmt.Errorf("terraform %s: %w\n%s", args[0], err, out)
+		return nil, err
 	}
-	return string(out), nil
+	tf, err := tfexec.NewTerraform(abs, bin)
+	if err != nil {
+		return nil, err
+	}
+	// terraform-exec sets the variables it manages (TF_IN_AUTOMATION, TF_LOG...) itself and
+	// refuses them from the caller.
+	full := map[string]string{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			full[k] = v
+		}
+	}
+	maps.Copy(full, env)
+	for _, k := range tfexec.ProhibitedEnv(full) {
+		delete(full, k)
+	}
+	if err := tf.SetEnv(full); err != nil {
+		return nil, err
+	}
+	return &tfRunner{tf: tf}, nil
+}
+
+// plan saves a plan to out and returns terraform's output, for the provider's warnings.
+func (t *tfRunner) plan(ctx context.Context, out string, vars []string) (string, error) {
+	var buf bytes.Buffer
+	t.tf.SetStdout(&buf)
+	defer t.tf.SetStdout(nil)
+	opts := []tfexec.PlanOption{tfexec.Out(out)}
+	for _, v := range vars {
+		opts = append(opts, tfexec.Var(v))
+	}
+	if _, err := t.tf.Plan(ctx, opts...); err != nil {
+		return "", fmt.Errorf("terraform plan: %w\n%s", err, buf.String())
+	}
+	return buf.String(), nil
+}
+
+// output returns one output's value as indented JSON.
+func (t *tfRunner) output(ctx context.Context, name string) (string, error) {
+	outputs, err := t.tf.Output(ctx)
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, outputs[name].Value, "", "  "); err != nil {
+		return "", err
+	}
+	return buf.String() + "\n", nil
+}
+
+// planJSON is `terraform show -json` of a saved plan.
+func (t *tfRunner) planJSON(ctx context.Context, plan string) ([]byte, error) {
+	p, err := t.tf.ShowPlanFile(ctx, plan)
+	if err != nil {
+		return nil, fmt.Errorf("terraform show: %w", err)
+	}
+	return json.Marshal(p)
 }
 
 // plannedPods reads the planned expected_pods of the DaemonSet from the saved plan.
 func (t *tfRunner) plannedPods() (string, error) {
-	cmd := exec.Command(t.bin, "show", "-json", "step.plan")
-	cmd.Dir, cmd.Env = t.dir, t.env
-	raw, err := cmd.Output()
+	raw, err := t.planJSON(context.Background(), "step.plan")
 	if err != nil {
-		return "", fmt.Errorf("terraform show: %w", err)
+		return "", err
 	}
 	var plan struct {
 		ResourceChanges []struct {
