@@ -17,7 +17,11 @@ import (
 // stepTimeout bounds one terraform command.
 const stepTimeout = 45 * time.Minute
 
-// tfRunner runs terraform in one scenario's working directory.
+// tfRunner runs terraform in one scenario's working directory. It starts the process itself
+// rather than through terraform-exec, which the demo and the acceptance harness use: the
+// memory sampler needs terraform's pid, the CPU time is wait4's rusage of terraform and the
+// providers it reaped (ProcessState), a step may expect a non-zero exit code, and
+// terraform-exec would add `terraform version -json` runs to the commands being timed.
 type tfRunner struct {
 	bin, dir, rc, kubeconfig string
 }

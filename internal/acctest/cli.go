@@ -13,7 +13,9 @@ import (
 
 // CLI runs the real terraform binary against a provider binary built from this tree, for
 // scenarios terraform-plugin-testing cannot express: `plan -out` then `apply` in separate
-// provider processes, signals, logs, and an API server stopped mid-apply.
+// provider processes, signals, logs, and an API server stopped mid-apply. Terraform, Apply,
+// Plan and Destroy (tfexec.go) drive it through terraform-exec; Command and Run are the raw
+// process, for the tests written against them before.
 type CLI struct {
 	Dir string
 	Env []string
@@ -82,7 +84,7 @@ func (c *CLI) Write(t *testing.T, config string) {
 	}
 }
 
-// Command returns a terraform command in the working directory.
+// Command returns a terraform command in the working directory; prefer Terraform.
 func (c *CLI) Command(ctx context.Context, extraEnv []string, args ...string) *exec.Cmd {
 	var flags []string
 	switch args[0] {

@@ -20,7 +20,7 @@ func TestAccProvider_userAgent(t *testing.T) {
 	defer cancel()
 	cli := acctest.NewCLI(t, os.Getenv("KUBE_CONFIG_PATH"))
 	cli.Write(t, "data \"k8sfleet_nodes\" \"all\" {}\n")
-	if out, err := cli.Run(ctx, "plan"); err != nil {
+	if _, out, err := cli.Plan(ctx, t); err != nil {
 		t.Fatalf("plan: %v\n%s", err, out)
 	}
 	want := "terraform-provider-k8sfleet/" + acctest.ProviderVersion + " " + cliProduct(t)

@@ -2,6 +2,7 @@ package reliability
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -162,17 +163,20 @@ func TestAccBadInputRejectedWithoutWrites(t *testing.T) {
 			}
 			cli := acctest.NewCLI(t, kubeconfig)
 			cli.Write(t, tc.config)
-			args := []string{"plan"}
+			var out bytes.Buffer
+			tf := cli.Terraform(t, &out, map[string]string{"K8SFLEET_REQUEST_LOG": requestLog})
+			command, err := "plan", error(nil)
 			if tc.apply {
-				args = []string{"apply", "-auto-approve"}
+				command, err = "apply", tf.Apply(ctx)
+			} else {
+				_, err = tf.Plan(ctx)
 			}
-			out, err := cli.Command(ctx, []string{"K8SFLEET_REQUEST_LOG=" + requestLog}, args...).CombinedOutput()
 			if err == nil {
-				t.Fatalf("terraform %s accepted it:\n%s", args[0], out)
+				t.Fatalf("terraform %s accepted it:\n%s", command, out.String())
 			}
 			// terraform wraps long messages: a space in the pattern matches any whitespace.
-			if !regexp.MustCompile(strings.ReplaceAll(tc.want, " ", `\s+`)).Match(out) {
-				t.Fatalf("error does not match %q:\n%s", tc.want, out)
+			if !regexp.MustCompile(strings.ReplaceAll(tc.want, " ", `\s+`)).Match(out.Bytes()) {
+				t.Fatalf("error does not match %q:\n%s", tc.want, out.String())
 			}
 			rejected++
 		})

@@ -1,41 +1,48 @@
 package reliability
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os/exec"
+	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
 )
 
-// background starts terraform and returns a function that waits for it.
-func background(t *testing.T, cmd *exec.Cmd) (wait func(time.Duration) (string, error)) {
+// background starts a terraform command and returns a function that waits for it, and one
+// that interrupts it as Ctrl-C does (terraform-exec sends the interrupt when the command's
+// context ends).
+func background(ctx context.Context, t *testing.T, run func(ctx context.Context) (string, error)) (wait func(time.Duration) (string, error), interrupt func()) {
 	t.Helper()
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	ctx, cancel := context.WithCancel(ctx)
+	type result struct {
+		out string
+		err error
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	return func(limit time.Duration) (string, error) {
+	done := make(chan result, 1)
+	go func() {
+		out, err := run(ctx)
+		done <- result{out, err}
+	}()
+	wait = func(limit time.Duration) (string, error) {
 		select {
-		case err := <-done:
-			return out.String(), err
+		case r := <-done:
+			cancel()
+			return r.out, r.err
 		case <-time.After(limit):
-			_ = cmd.Process.Kill()
-			err := <-done
-			t.Fatalf("terraform did not exit within %s (killed: %v):\n%s", limit, err, out.String())
+			cancel()
+			r := <-done
+			t.Fatalf("terraform did not exit within %s (interrupted: %v):\n%s", limit, r.err, r.out)
 			return "", nil
 		}
 	}
+	t.Cleanup(cancel)
+	return wait, cancel
 }
 
 // waitForDaemonSet returns once the DaemonSet exists, i.e. the apply is waiting for rollout.
@@ -76,7 +83,7 @@ func TestAccFaultAPIServerStoppedDuringRollout(t *testing.T) {
 	cli := acctest.NewCLI(t, restrictedKubeconfig(t))
 	name := acctest.RandomName("fault")
 	cli.Write(t, fluentd(name, "agent:v1", "1000", `timeouts = { create = "4m" }`))
-	wait := background(t, cli.Command(ctx, nil, "apply", "-auto-approve"))
+	wait, _ := background(ctx, t, func(ctx context.Context) (string, error) { return cli.Apply(ctx, t) })
 	waitForDaemonSet(t, name)
 	if err := adminCluster(t).Pause(ctx); err != nil {
 		t.Fatal(err)
@@ -87,15 +94,15 @@ func TestAccFaultAPIServerStoppedDuringRollout(t *testing.T) {
 		t.Fatalf("apply succeeded while the API server was down:\n%s", out)
 	}
 	mustContain(t, out, "DaemonSet rollout did not complete")
-	state, _ := cli.Run(ctx, "state", "list")
-	if !strings.Contains(state, "k8sfleet_daemonset.test") {
-		t.Fatalf("the created DaemonSet is not in state:\n%s", state)
+	state, err := cli.StateAddresses(ctx, t)
+	if err != nil || !slices.Contains(state, "k8sfleet_daemonset.test") {
+		t.Fatalf("the created DaemonSet is not in state (%v): %q", err, state)
 	}
-	t.Cleanup(func() { _, _ = cli.Run(context.Background(), "destroy", "-auto-approve") })
+	t.Cleanup(func() { _, _ = cli.Destroy(context.Background(), t) })
 
 	// Convergence is the point here, not a second rollout of 56 pods after the restart.
 	cli.Write(t, fluentd(name, "agent:v1", "10m", `wait_for_rollout = false`))
-	if out, err := cli.Run(ctx, "apply", "-auto-approve"); err != nil {
+	if out, err := cli.Apply(ctx, t); err != nil {
 		t.Fatalf("second apply: %v\n%s", err, out)
 	}
 	list, err := adminCluster(t).Client.AppsV1().DaemonSets("default").List(ctx, metav1.ListOptions{})
@@ -111,7 +118,7 @@ func TestAccFaultAPIServerStoppedDuringRollout(t *testing.T) {
 	if count != 1 {
 		t.Fatalf("%d DaemonSets named %s", count, name)
 	}
-	if out, err := cli.Run(ctx, "plan", "-detailed-exitcode"); err != nil {
+	if changes, out, err := cli.Plan(ctx, t); err != nil || changes {
 		t.Fatalf("plan after convergence is not empty: %v\n%s", err, out)
 	}
 }
@@ -129,20 +136,20 @@ resource "k8sfleet_node_label" "fault" {
   node_name = each.key
   labels    = { "fault-test" = "`+value+`" }
 }`)
-	wait := background(t, cli.Command(ctx, nil, "apply", "-auto-approve", "-parallelism=4"))
+	wait, _ := background(ctx, t, func(ctx context.Context) (string, error) { return cli.Apply(ctx, t, tfexec.Parallelism(4)) })
 	time.Sleep(2500 * time.Millisecond)
 	if err := adminCluster(t).Pause(ctx); err != nil {
 		t.Fatal(err)
 	}
 	out, err := wait(3 * time.Minute)
 	resumeCluster(t)
-	t.Cleanup(func() { _, _ = cli.Run(context.Background(), "destroy", "-auto-approve") })
+	t.Cleanup(func() { _, _ = cli.Destroy(context.Background(), t) })
 	if err == nil {
 		t.Logf("the first apply finished before the API server stopped")
 	} else if !strings.Contains(out, "Error") {
 		t.Fatalf("failed apply without an error message:\n%s", out)
 	}
-	if out, err := cli.Run(ctx, "apply", "-auto-approve"); err != nil {
+	if out, err := cli.Apply(ctx, t); err != nil {
 		t.Fatalf("second apply: %v\n%s", err, out)
 	}
 	nodes, err := adminCluster(t).Client.CoreV1().Nodes().List(ctx, metav1.ListOptions{LabelSelector: "fleet=fleet"})
@@ -154,7 +161,7 @@ resource "k8sfleet_node_label" "fault" {
 			t.Errorf("node %s lacks fault-test=%s", n.Name, value)
 		}
 	}
-	if out, err := cli.Run(ctx, "plan", "-detailed-exitcode"); err != nil {
+	if changes, out, err := cli.Plan(ctx, t); err != nil || changes {
 		t.Fatalf("plan after convergence is not empty: %v\n%s", err, out)
 	}
 }
@@ -165,14 +172,11 @@ func TestAccCtrlCDuringRollout(t *testing.T) {
 	cli := acctest.NewCLI(t, restrictedKubeconfig(t))
 	name := acctest.RandomName("interrupt")
 	cli.Write(t, fluentd(name, "agent:v1", "1000", `timeouts = { create = "4m" }`))
-	wait := background(t, cli.Command(ctx, nil, "apply", "-auto-approve"))
-	t.Cleanup(func() { _, _ = cli.Run(context.Background(), "destroy", "-auto-approve") })
+	wait, interrupt := background(ctx, t, func(ctx context.Context) (string, error) { return cli.Apply(ctx, t) })
+	t.Cleanup(func() { _, _ = cli.Destroy(context.Background(), t) })
 	waitForDaemonSet(t, name)
-	cmdPID := findTerraform(t, cli.Dir)
 	start := time.Now()
-	if err := syscall.Kill(cmdPID, syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
+	interrupt()
 	out, err := wait(30 * time.Second)
 	elapsed := time.Since(start)
 	if err == nil {

@@ -2,9 +2,6 @@ package reliability
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -35,36 +32,4 @@ func restrictedKubeconfig(t *testing.T) string {
 		t.Fatal(restrictedErr)
 	}
 	return restrictedPath
-}
-
-// findTerraform returns the pid of the terraform process working in dir.
-func findTerraform(t *testing.T, dir string) int {
-	t.Helper()
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		cwd, err := os.Readlink(filepath.Join("/proc", e.Name(), "cwd"))
-		if err != nil || cwd != dir {
-			continue
-		}
-		exe, _ := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
-		if filepath.Base(exe) == filepath.Base(terraformBinary()) {
-			return pid
-		}
-	}
-	t.Fatalf("no terraform process in %s", dir)
-	return 0
-}
-
-func terraformBinary() string {
-	if b := os.Getenv("TF_ACC_TERRAFORM_PATH"); b != "" {
-		return b
-	}
-	return "terraform"
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
+
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
 )
@@ -18,12 +20,12 @@ func TestAccNodeJoinsBetweenPlanAndApply_update(t *testing.T) {
 	cli := acctest.NewCLI(t, restrictedKubeconfig(t))
 	name := acctest.RandomName("join")
 	cli.Write(t, fluentd(name, "agent:v1", "10m", ""))
-	if out, err := cli.Run(ctx, "apply", "-auto-approve"); err != nil {
+	if out, err := cli.Apply(ctx, t); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	t.Cleanup(func() { _, _ = cli.Run(ctx, "destroy", "-auto-approve") })
+	t.Cleanup(func() { _, _ = cli.Destroy(ctx, t) })
 	cli.Write(t, fluentd(name, "agent:v2", "10m", ""))
-	out, err := cli.Run(ctx, "plan", "-out=change.plan")
+	_, out, err := cli.Plan(ctx, t, tfexec.Out("change.plan"))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -36,15 +38,14 @@ func TestAccNodeJoinsBetweenPlanAndApply_update(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = c.DeleteNodes(ctx, late.Name) })
 
-	if out, err := cli.Run(ctx, "apply", "change.plan"); err != nil {
+	if out, err := cli.Apply(ctx, t, tfexec.DirOrPlan("change.plan")); err != nil {
 		t.Fatalf("apply of the saved plan failed after a node joined: %v\n%s", err, out)
 	}
 	if got := desired(t, name); got != before+1 {
 		t.Fatalf("desired %d after the join, want %d", got, before+1)
 	}
 	// The next refresh sees the new node; the plan stays empty.
-	out, err = cli.Run(ctx, "plan", "-detailed-exitcode")
-	if err != nil {
+	if changes, out, err := cli.Plan(ctx, t); err != nil || changes {
 		t.Fatalf("plan after apply is not empty: %v\n%s", err, out)
 	}
 }
@@ -58,7 +59,7 @@ func TestAccNodeJoinsBetweenPlanAndApply_create(t *testing.T) {
 	cli := acctest.NewCLI(t, restrictedKubeconfig(t))
 	name := acctest.RandomName("joincreate")
 	cli.Write(t, fluentd(name, "agent:v1", "10m", ""))
-	if out, err := cli.Run(ctx, "plan", "-out=create.plan"); err != nil {
+	if _, out, err := cli.Plan(ctx, t, tfexec.Out("create.plan")); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	late := testcluster.Node{Name: "late-create"}
@@ -66,8 +67,8 @@ func TestAccNodeJoinsBetweenPlanAndApply_create(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.DeleteNodes(ctx, late.Name) })
-	out, err := cli.Run(ctx, "apply", "create.plan")
-	t.Cleanup(func() { _, _ = cli.Run(ctx, "destroy", "-auto-approve") })
+	out, err := cli.Apply(ctx, t, tfexec.DirOrPlan("create.plan"))
+	t.Cleanup(func() { _, _ = cli.Destroy(ctx, t) })
 	if err == nil {
 		t.Fatalf("apply succeeded; the docs say it stops:\n%s", out)
 	}
@@ -76,7 +77,7 @@ func TestAccNodeJoinsBetweenPlanAndApply_create(t *testing.T) {
 		t.Fatalf("the DaemonSet was written although the apply stopped")
 	}
 	// A new plan includes the node and applies.
-	if out, err := cli.Run(ctx, "apply", "-auto-approve"); err != nil || !strings.Contains(out, "Apply complete") {
+	if out, err := cli.Apply(ctx, t); err != nil || !strings.Contains(out, "Apply complete") {
 		t.Fatalf("re-plan and apply: %v\n%s", err, out)
 	}
 }

@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -103,10 +104,20 @@ resource "k8sfleet_node_label" "test" {
 data "k8sfleet_nodes" "all" {}
 `)
 			logPath := filepath.Join(cli.Dir, "trace.log")
-			env := []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logPath}
-			for _, args := range [][]string{{"plan"}, {"apply", "-auto-approve"}, {"destroy", "-auto-approve"}} {
-				if out, err := cli.Command(ctx, env, args...).CombinedOutput(); err != nil {
-					t.Fatalf("terraform %s: %v\n%s", args[0], err, out)
+			var out bytes.Buffer
+			tf := cli.Terraform(t, &out, nil)
+			acctest.LogTo(t, tf, "TRACE", logPath)
+			steps := []struct {
+				name string
+				run  func() error
+			}{
+				{"plan", func() error { _, err := tf.Plan(ctx); return err }},
+				{"apply", func() error { return tf.Apply(ctx) }},
+				{"destroy", func() error { return tf.Destroy(ctx) }},
+			}
+			for _, st := range steps {
+				if err := st.run(); err != nil {
+					t.Fatalf("terraform %s: %v\n%s", st.name, err, out.String())
 				}
 			}
 			log, err := os.ReadFile(logPath)
@@ -165,7 +176,7 @@ func TestAccUnreachableClusterFailsFast(t *testing.T) {
 data "k8sfleet_nodes" "all" {}
 `, silent.Addr()))
 	start := time.Now()
-	out, err := cli.Run(ctx, "plan")
+	_, out, err := cli.Plan(ctx, t)
 	elapsed := time.Since(start)
 	if err == nil {
 		t.Fatalf("plan succeeded against a silent server:\n%s", out)
@@ -195,12 +206,12 @@ func TestAccForbiddenNamesVerbAndResource(t *testing.T) {
   node_name = "fleet-00002"
   labels    = { forbidden = "yes" }
 }`)
-	out, err := cli.Run(ctx, "apply", "-auto-approve")
+	out, err := cli.Apply(ctx, t)
 	if err == nil {
 		t.Fatalf("apply succeeded without patch on nodes:\n%s", out)
 	}
 	if !regexp.MustCompile(`may not\s+(patch|update)\s+nodes`).MatchString(out) {
 		t.Fatalf("error does not name the verb and resource:\n%s", out)
 	}
-	_, _ = cli.Run(context.Background(), "destroy", "-auto-approve")
+	_, _ = cli.Destroy(context.Background(), t)
 }
