@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	goversion "github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -81,15 +83,53 @@ func TestExamplesValidate(t *testing.T) {
 	if len(dirs) == 0 {
 		t.Fatal("no example directories found under examples/")
 	}
+	functions := cliHasFunctions(t, bin)
 	for _, dir := range dirs {
 		rel, _ := filepath.Rel(root, dir)
 		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
 			t.Parallel()
+			if !functions && callsProviderFunction(t, dir) {
+				t.Skipf("%s calls a provider function, which needs Terraform 1.8 or later", rel)
+			}
 			work := copyExample(t, dir)
 			run(t, bin, rc, work, "init", "-backend=false", "-input=false", "-no-color")
 			run(t, bin, rc, work, "validate", "-no-color")
 		})
 	}
+}
+
+// cliHasFunctions reports whether the CLI calls provider functions: Terraform 1.8 and later
+// (OpenTofu 1.7 and later, which reports a Terraform version of at least 1.8).
+func cliHasFunctions(t *testing.T, bin string) bool {
+	t.Helper()
+	tf, err := tfexec.NewTerraform(t.TempDir(), bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _, err := tf.Version(context.Background(), true)
+	if err != nil {
+		t.Fatalf("%s version: %v", bin, err)
+	}
+	return v.GreaterThanOrEqual(goversion.Must(goversion.NewVersion("1.8.0")))
+}
+
+// callsProviderFunction reports whether an example's configuration calls provider::.
+func callsProviderFunction(t *testing.T, dir string) bool {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(raw, []byte("provider::")) {
+			return true
+		}
+	}
+	return false
 }
 
 func examplesDir(t *testing.T) string {
