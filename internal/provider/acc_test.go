@@ -99,10 +99,11 @@ func TestAccProvider_cloudCredentialPlugins(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			log := withStandInPlugins(t, ep)
 			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
 				Steps: []resource.TestStep{{
-					ConfigFile:      config.StaticFile(filepath.Join("testdata", "snippets", tc.name+".tf")),
-					ConfigVariables: tc.vars,
+					// With a provider block in a file, the harness wants the provider here.
+					ProtoV6ProviderFactories: acctest.ProviderFactories,
+					ConfigFile:               config.StaticFile(filepath.Join("testdata", "snippets", tc.name+".tf")),
+					ConfigVariables:          tc.vars,
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue("data.k8sfleet_nodes.all", tfjsonpath.New("nodes"),
 							knownvalue.ListSizeExact(len(testcluster.DemoNodes()))),
@@ -164,6 +165,8 @@ func TestAccProvider_unsupportedArguments(t *testing.T) {
 		"ignore_annotations": {`ignore_annotations = ["^example\\.com/.*"]`, `ignore_annotations is not supported by k8sfleet`},
 		"ignore_labels":      {`ignore_labels = ["team"]`, `ignore_labels is not supported by k8sfleet`},
 		"experiments":        {"experiments {\n    manifest_resource = true\n  }", `experiments is not supported by k8sfleet`},
+		// Not unsupported, but incomplete: the block's required arguments.
+		"exec without command": {"host = \"https://127.0.0.1:1\"\n  exec {\n    api_version = \"client.authentication.k8s.io/v1beta1\"\n  }", `Attribute "exec.command" must be specified when "exec" is specified`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -89,11 +91,15 @@ func configSchema() schema.Schema {
 				Description: "Credential plugin run to obtain credentials, as a kubeconfig's `user.exec`: " +
 					"`aws eks get-token`, `gke-gcloud-auth-plugin`, `kubelogin get-token` and the like.",
 				Attributes: map[string]schema.Attribute{
-					"api_version": schema.StringAttribute{Required: true, Description: "API version of the ExecCredential, e.g. `client.authentication.k8s.io/v1beta1`."},
-					"command":     schema.StringAttribute{Required: true, Description: "Command to run, found on `PATH` unless it is a path."},
+					// Required within the block, which the framework can only say of a block that
+					// is always present; the block's validator says it instead.
+					"api_version": schema.StringAttribute{Optional: true, Description: "API version of the ExecCredential, e.g. `client.authentication.k8s.io/v1beta1`. Required in the block."},
+					"command":     schema.StringAttribute{Optional: true, Description: "Command to run, found on `PATH` unless it is a path. Required in the block."},
 					"args":        schema.ListAttribute{ElementType: types.StringType, Optional: true, Description: "Arguments."},
 					"env":         schema.MapAttribute{ElementType: types.StringType, Optional: true, Sensitive: true, Description: "Environment variables for the command, added to the provider's (sensitive)."},
 				},
+				Validators: []validator.Object{objectvalidator.AlsoRequires(
+					path.MatchRelative().AtName("api_version"), path.MatchRelative().AtName("command"))},
 			},
 			"experiments": schema.SingleNestedBlock{
 				Description: unsupportedExperiments.Description(context.Background()),

@@ -1,4 +1,10 @@
 # The hashicorp/kubernetes provider's EKS snippet, with the provider's name changed.
+terraform {
+  required_providers {
+    k8sfleet = { source = "k8sfleet/k8sfleet" }
+  }
+}
+
 variable "cluster_endpoint" { type = string }
 variable "cluster_ca_cert" { type = string }
 variable "cluster_name" { type = string }
