@@ -52,19 +52,17 @@ func openTofuVersion(exe string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	version := ""
-	switch {
-	case info.Main.Path == opentofuModule:
+	version, found := "", info.Main.Path == opentofuModule
+	if found {
 		version = info.Main.Version
-	default:
-		for _, dep := range info.Deps {
-			if dep.Path == opentofuModule {
-				version = dep.Version
-			}
+	}
+	for _, dep := range info.Deps {
+		if dep.Path == opentofuModule {
+			version, found = dep.Version, true
 		}
-		if version == "" {
-			return "", false
-		}
+	}
+	if !found {
+		return "", false
 	}
 	if version == "" || version == "(devel)" {
 		return "unknown", true
