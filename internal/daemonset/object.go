@@ -151,27 +151,13 @@ func (m *model) fromLive(ctx context.Context, ds *appsv1.DaemonSet, imported boo
 		diags.AddError("Cannot read the DaemonSet", err.Error())
 		return diags
 	}
-	specMap, _ := owned["spec"].(map[string]any)
-	if specMap == nil {
-		specMap = map[string]any{}
-	}
-	spec, err := kubeschema.FromKube(specMap, specType, specOptions)
+	ownedMeta, _ := owned["metadata"].(map[string]any)
+	meta, spec, err := valuesFromJSON(ds.Name, ds.Namespace, string(ds.UID), ownedMeta, owned["spec"])
 	if err != nil {
 		diags.AddError("Cannot read the DaemonSet spec", err.Error())
 		return diags
 	}
-	m.Spec = spec
-	ownedMeta, _ := owned["metadata"].(map[string]any)
-	meta := map[string]attr.Value{
-		"name":        types.StringValue(ds.Name),
-		"namespace":   types.StringValue(ds.Namespace),
-		"uid":         types.StringValue(string(ds.UID)),
-		"labels":      stringMap(ownedMeta["labels"]),
-		"annotations": stringMap(ownedMeta["annotations"]),
-	}
-	var d diag.Diagnostics
-	m.Metadata, d = types.ObjectValue(metadataAttrTypes, meta)
-	diags.Append(d...)
+	m.Metadata, m.Spec = meta, spec
 	m.ID = types.StringValue(ds.Namespace + "/" + ds.Name)
 	m.Status = statusValue(ds)
 	return diags

@@ -37,6 +37,14 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 			return
 		}
 	}
+	config := plan // what the apply sends; the plan may keep prior values stored the same
+	dryRunDone := false
+	if state != nil {
+		dryRunDone = r.planStoredForm(ctx, req, &plan, state, resp)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	if state != nil && !changed(&plan, state) {
 		plan.ExpectedPods, plan.ExpectedPodCount, plan.ExcludedNodes = state.ExpectedPods, state.ExpectedPodCount, state.ExcludedNodes
 		plan.Status = state.Status
@@ -57,7 +65,7 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		}
 		return
 	}
-	want, diags := plan.desired(ctx)
+	want, diags := config.desired(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -71,9 +79,9 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		}
 		dryRun = !found
 	}
-	if dryRun {
+	if dryRun && !dryRunDone {
 		if _, err := r.apply(ctx, &plan, want, true); err != nil {
-			resp.Diagnostics.AddError("The API server rejects this DaemonSet (server-side dry run)", kube.Explain(err, "patch", "daemonsets"))
+			reportDryRun(err, &resp.Diagnostics)
 		}
 	}
 	if !r.client.Options.PredictPlacement {

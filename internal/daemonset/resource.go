@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -80,7 +81,8 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
-	if r.write(ctx, &plan, timeout, true, &resp.Diagnostics) {
+	if form, ok := r.write(ctx, req.Config, &plan, timeout, true, &resp.Diagnostics); ok {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStoredForm, form)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
 }
@@ -94,24 +96,32 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
-	if r.write(ctx, &plan, timeout, false, &resp.Diagnostics) {
+	if form, ok := r.write(ctx, req.Config, &plan, timeout, false, &resp.Diagnostics); ok {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStoredForm, form)...)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
 }
 
-// write applies the planned object and waits for its rollout; it reports whether the
-// object was written, so that state is saved exactly when the cluster has it.
-func (r *Resource) write(ctx context.Context, plan *model, timeout time.Duration, create bool, diags *diag.Diagnostics) bool {
+// write applies the configured object (the plan keeps prior values where the server stores
+// them the same, the configuration says what this manager owns) and waits for its rollout; it
+// reports whether the object was written, so that state is saved exactly when the cluster has
+// it, and returns the stored form of what it sent.
+func (r *Resource) write(ctx context.Context, config tfsdk.Config, plan *model, timeout time.Duration, create bool, diags *diag.Diagnostics) ([]byte, bool) {
 	if diags.HasError() {
-		return false
+		return nil, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	want, d := plan.desired(ctx)
+	var cfg model
+	diags.Append(config.Get(ctx, &cfg)...)
+	if diags.HasError() {
+		return nil, false
+	}
+	want, d := cfg.desired(ctx)
 	diags.Append(d...)
 	if diags.HasError() {
-		return false
+		return nil, false
 	}
 	verb := "patch"
 	if create {
@@ -120,19 +130,23 @@ func (r *Resource) write(ctx context.Context, plan *model, timeout time.Duration
 		switch {
 		case err == nil:
 			diags.AddError("DaemonSet already exists", alreadyExists(want.ds.Namespace, want.ds.Name))
-			return false
+			return nil, false
 		case !apierrors.IsNotFound(err):
 			diags.AddError("Cannot read the DaemonSet", kube.Explain(err, "get", "daemonsets"))
-			return false
+			return nil, false
 		}
 	}
 	ds, err := r.apply(ctx, plan, want, false)
 	if err != nil {
-		diags.AddError("Cannot "+verb+" the DaemonSet", kube.Explain(err, verb, "daemonsets"))
-		return false
+		appendAPIError(diags, "Cannot "+verb+" the DaemonSet", err)
+		return nil, false
+	}
+	var form []byte
+	if f, err := newStoredForm(want, ds, plan.FieldManager.ValueString()); err == nil {
+		form, _ = f.encode()
 	}
 	r.finishApply(ctx, plan, ds, diags)
-	return true
+	return form, true
 }
 
 // apply sends the server-side apply request (dryRun true writes nothing).
@@ -191,10 +205,12 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 	}
 	imported, diags := req.Private.GetKey(ctx, privateImported)
 	resp.Diagnostics.Append(diags...)
+	prior := state
 	resp.Diagnostics.Append(state.fromLive(ctx, ds, len(imported) > 0)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	refreshStoredForm(ctx, req, &state, &prior, &resp.Diagnostics)
 	rv := r.refreshPrediction(ctx, &state, ds, &resp.Diagnostics)
 	if rv != "" {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateNodesRV, []byte(fmt.Sprintf("%q", rv)))...)

@@ -25,10 +25,11 @@ import (
 // specType is the Go type the spec attribute is derived from.
 var specType = reflect.TypeOf(appsv1.DaemonSetSpec{})
 
-// specOptions leaves out what the API forbids in a pod template.
+// specOptions leaves out what the API forbids in a pod template; of the template's metadata,
+// the API server stores name and generateName as well as labels and annotations.
 var specOptions = kubeschema.Options{
 	Skip:             map[reflect.Type][]string{reflect.TypeOf(corev1.PodSpec{}): {"ephemeralContainers"}},
-	ObjectMetaFields: []string{"labels", "annotations"},
+	ObjectMetaFields: []string{"name", "generateName", "labels", "annotations"},
 }
 
 // DefaultFieldManager is the server-side apply field manager unless field_manager is set.

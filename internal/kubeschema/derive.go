@@ -37,6 +37,7 @@ type node struct {
 	elem   *node   // Set for kindList and kindMap.
 	fields []field // Set for kindObject: declaration order, inline structs flattened.
 	typ    attr.Type
+	goType reflect.Type // The Go type, for the typed JSON round trip of the stored form.
 }
 
 type field struct {
@@ -68,6 +69,7 @@ func (d *deriver) node(t reflect.Type, at string) *node {
 	}
 	n := d.shape(t, at)
 	n.typ = n.attrType()
+	n.goType = t
 	return n
 }
 

@@ -1,0 +1,64 @@
+package daemonset
+
+import (
+	"encoding/json"
+
+	appsv1 "k8s.io/api/apps/v1"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeschema"
+)
+
+// privateStoredForm is the private state key of what the API server stored for the fields
+// this resource sent: the equality rule's memory of the server's defaults (see equality.go).
+const privateStoredForm = "stored_form"
+
+// storedFormVersion changes with the layout; a record of another version is ignored, which
+// costs one server-side dry run at the next changed plan and nothing else.
+const storedFormVersion = 1
+
+type storedForm struct {
+	V int `json:"v"`
+	// Sent is the metadata and spec the apply sent, Stored the metadata and spec of the fields
+	// the field manager owns in the object the server returned.
+	Sent   map[string]any `json:"sent"`
+	Stored map[string]any `json:"stored"`
+}
+
+// newStoredForm records what the server made of want, from the object it returned.
+func newStoredForm(want *desired, ds *appsv1.DaemonSet, manager string) (*storedForm, error) {
+	var sent map[string]any
+	if err := json.Unmarshal(want.body, &sent); err != nil {
+		return nil, err
+	}
+	stored, err := ownedFields(ds, manager, false)
+	if err != nil {
+		return nil, err
+	}
+	return &storedForm{
+		V:      storedFormVersion,
+		Sent:   map[string]any{"metadata": sent["metadata"], "spec": sent["spec"]},
+		Stored: map[string]any{"metadata": stored["metadata"], "spec": stored["spec"]},
+	}, nil
+}
+
+func (f *storedForm) encode() ([]byte, error) { return json.Marshal(f) }
+
+// readStoredForm decodes the private value; nil when absent, unreadable or of another version.
+func readStoredForm(raw []byte) *storedForm {
+	if len(raw) == 0 {
+		return nil
+	}
+	f := &storedForm{}
+	if json.Unmarshal(raw, f) != nil || f.V != storedFormVersion {
+		return nil
+	}
+	return f
+}
+
+// record is the part of the form for "metadata" or "spec".
+func (f *storedForm) record(key string) *kubeschema.Record {
+	if f == nil {
+		return nil
+	}
+	return &kubeschema.Record{Sent: f.Sent[key], Stored: f.Stored[key]}
+}
