@@ -2,6 +2,7 @@ package daemonset
 
 import (
 	"context"
+	"encoding/json"
 	"reflect"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -30,7 +31,7 @@ var (
 )
 
 // keepStored returns want with have wherever the server stores both the same.
-func keepStored(want, have types.Object, t reflect.Type, opts kubeschema.Options, rec *kubeschema.Record) types.Object {
+func keepStored(want, have types.Object, t reflect.Type, opts kubeschema.Options, rec kubeschema.Records) types.Object {
 	if obj, ok := kubeschema.Reconcile(want, have, t, opts, rec).(types.Object); ok {
 		return obj
 	}
@@ -95,7 +96,33 @@ func (r *Resource) dryRunStoredForm(ctx context.Context, plan *model, diags *dia
 	if err != nil {
 		return nil
 	}
+	form.Fresh = r.dryRunCreate(ctx, want)
 	return form
+}
+
+// dryRunCreate is the metadata and spec the server stores for the configuration as a new
+// object (under a generated name, since the name is taken), nil when it cannot tell.
+func (r *Resource) dryRunCreate(ctx context.Context, want *desired) map[string]any {
+	fresh := want.ds.DeepCopy()
+	fresh.GenerateName, fresh.Name = fresh.Name+"-", ""
+	created, err := r.client.Clientset.AppsV1().DaemonSets(fresh.Namespace).Create(ctx, fresh,
+		metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}, FieldManager: "k8sfleet-dry-run"})
+	if err != nil {
+		return nil
+	}
+	raw, err := json.Marshal(created)
+	if err != nil {
+		return nil
+	}
+	var obj map[string]any
+	if json.Unmarshal(raw, &obj) != nil {
+		return nil
+	}
+	meta, _ := obj["metadata"].(map[string]any)
+	if meta != nil {
+		meta["name"] = want.ds.Name
+	}
+	return map[string]any{"metadata": meta, "spec": obj["spec"]}
 }
 
 // reportDryRun turns a dry-run error into the plan's diagnostic. A field another manager owns

@@ -42,7 +42,7 @@ func TestAccDaemonSet_driftAndDisappears(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				// The field now belongs to other-tool: the dry run at plan names it.
+				// The field now belongs to other-tool: the plan warns, the apply fails naming it.
 				Config:      f.hcl(),
 				ExpectError: regexp.MustCompile(`(?s)image is owned\s+by field manager other-tool;.*force = true`),
 			},

@@ -81,7 +81,8 @@ func TestFromObject_templateMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 	back, _ := kubeschema.ToKube(spec, specType, specOptions)
-	meta, _ := back["template"].(map[string]any)["metadata"].(map[string]any)
+	tmpl, _ := back["template"].(map[string]any)
+	meta, _ := tmpl["metadata"].(map[string]any)
 	if meta["name"] != "kept" {
 		t.Fatalf("template metadata name lost: %v", back)
 	}

@@ -96,7 +96,9 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
+	takeOver := r.beforeTakeover(ctx, req, &plan, &resp.Diagnostics)
 	if form, ok := r.write(ctx, req.Config, &plan, timeout, false, &resp.Diagnostics); ok {
+		r.afterTakeover(ctx, &plan, takeOver, resp)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStoredForm, form)...)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -211,6 +213,9 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 		return
 	}
 	refreshStoredForm(ctx, req, &state, &prior, &resp.Diagnostics)
+	if len(imported) > 0 {
+		recordTakeover(ctx, ds, state.FieldManager.ValueString(), resp)
+	}
 	rv := r.refreshPrediction(ctx, &state, ds, &resp.Diagnostics)
 	if rv != "" {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateNodesRV, []byte(fmt.Sprintf("%q", rv)))...)

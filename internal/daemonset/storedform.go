@@ -22,6 +22,9 @@ type storedForm struct {
 	// the field manager owns in the object the server returned.
 	Sent   map[string]any `json:"sent"`
 	Stored map[string]any `json:"stored"`
+	// Fresh is the object the server makes of the configuration from scratch (a dry-run
+	// create), for an import: prior fields equal to it are defaults, not drift. Never saved.
+	Fresh map[string]any `json:"-"`
 }
 
 // newStoredForm records what the server made of want, from the object it returned.
@@ -56,9 +59,13 @@ func readStoredForm(raw []byte) *storedForm {
 }
 
 // record is the part of the form for "metadata" or "spec".
-func (f *storedForm) record(key string) *kubeschema.Record {
+func (f *storedForm) record(key string) kubeschema.Records {
 	if f == nil {
 		return nil
 	}
-	return &kubeschema.Record{Sent: f.Sent[key], Stored: f.Stored[key]}
+	out := kubeschema.Records{{Sent: f.Sent[key], Stored: f.Stored[key]}}
+	if f.Fresh != nil {
+		out = append(out, &kubeschema.Record{Sent: f.Sent[key], Stored: f.Fresh[key]})
+	}
+	return out
 }

@@ -19,16 +19,22 @@ type Record struct {
 	Sent, Stored any
 }
 
-// child is the record one step down, nil when neither side has it.
-func (r *Record) child(key any) *Record {
-	if r == nil {
-		return nil
+// Records are several such pairs; two values are stored the same when one pair says so.
+type Records []*Record
+
+// child is the records one step down, without those neither side of which has it.
+func (rs Records) child(key any) Records {
+	var out Records
+	for _, r := range rs {
+		if r == nil {
+			continue
+		}
+		c := &Record{Sent: step(r.Sent, key), Stored: step(r.Stored, key)}
+		if c.Sent != nil || c.Stored != nil {
+			out = append(out, c)
+		}
 	}
-	c := &Record{Sent: step(r.Sent, key), Stored: step(r.Stored, key)}
-	if c.Sent == nil && c.Stored == nil {
-		return nil
-	}
-	return c
+	return out
 }
 
 func step(raw, key any) any {
@@ -53,16 +59,16 @@ func step(raw, key any) any {
 // want. Collections that Terraform compares whole (lists and maps of scalars) are taken
 // whole; objects, lists of objects of equal length and maps of objects are descended into.
 // t and opts are the ones the values' type was derived with.
-func Reconcile(want, have attr.Value, t reflect.Type, opts Options, rec *Record) attr.Value {
+func Reconcile(want, have attr.Value, t reflect.Type, opts Options, rec Records) attr.Value {
 	return reconcile(want, have, derive(t, opts).root, rec)
 }
 
 // StoredSame reports whether the API server stores want and have as the same object.
-func StoredSame(want, have attr.Value, t reflect.Type, opts Options, rec *Record) bool {
+func StoredSame(want, have attr.Value, t reflect.Type, opts Options, rec Records) bool {
 	return storedSame(want, have, derive(t, opts).root, rec)
 }
 
-func reconcile(want, have attr.Value, n *node, rec *Record) attr.Value {
+func reconcile(want, have attr.Value, n *node, rec Records) attr.Value {
 	if want == nil || have == nil || want.IsNull() || have.IsNull() || want.IsUnknown() || have.IsUnknown() {
 		return want // Terraform keeps a prior value only where configuration and prior are both set
 	}
@@ -146,7 +152,7 @@ func reconcile(want, have attr.Value, n *node, rec *Record) attr.Value {
 // storedSame applies the rule: two values are the same when the typed round trip through the
 // k8s.io/api type gives the same JSON (dropped zero values, quantities by meaning), or when one
 // is what was sent and the other what the server stored for it.
-func storedSame(a, b attr.Value, n *node, rec *Record) bool {
+func storedSame(a, b attr.Value, n *node, rec Records) bool {
 	ja, okA := roundTrip(a, n)
 	jb, okB := roundTrip(b, n)
 	if !okA || !okB {
@@ -155,15 +161,14 @@ func storedSame(a, b attr.Value, n *node, rec *Record) bool {
 	if bytes.Equal(ja, jb) {
 		return true
 	}
-	if rec == nil {
-		return false
+	for _, r := range rec {
+		sent, okS := roundTripJSON(r.Sent, n)
+		stored, okT := roundTripJSON(r.Stored, n)
+		if okS && okT && ((bytes.Equal(ja, sent) && bytes.Equal(jb, stored)) || (bytes.Equal(jb, sent) && bytes.Equal(ja, stored))) {
+			return true
+		}
 	}
-	sent, okS := roundTripJSON(rec.Sent, n)
-	stored, okT := roundTripJSON(rec.Stored, n)
-	if !okS || !okT {
-		return false
-	}
-	return (bytes.Equal(ja, sent) && bytes.Equal(jb, stored)) || (bytes.Equal(jb, sent) && bytes.Equal(ja, stored))
+	return false
 }
 
 func roundTrip(v attr.Value, n *node) ([]byte, bool) {

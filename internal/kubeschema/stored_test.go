@@ -39,11 +39,11 @@ func rawJSON(t *testing.T, js string) any {
 func TestReconcile(t *testing.T) {
 	fieldRef := `{"name":"c","image":"a:1","env":[{"name":"N","valueFrom":{"fieldRef":{"fieldPath":"spec.nodeName"}}}]}`
 	fieldRefStored := `{"name":"c","image":"a:1","env":[{"name":"N","valueFrom":{"fieldRef":{"apiVersion":"v1","fieldPath":"spec.nodeName"}}}]}`
-	record := &Record{Sent: rawJSON(t, fieldRef), Stored: rawJSON(t, fieldRefStored)}
+	record := Records{{Sent: rawJSON(t, fieldRef), Stored: rawJSON(t, fieldRefStored)}}
 	for _, tc := range []struct {
 		name         string
 		config, prior string
-		rec          *Record
+		rec          Records
 		want         string // "prior", "config", or the JSON of a mixed value
 	}{
 		{"explicit false is absent", `{"name":"c","volumeMounts":[{"name":"v","mountPath":"/v","readOnly":false}]}`,
