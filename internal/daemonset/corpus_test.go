@@ -95,6 +95,15 @@ func bumpImage(m corpusManifest) string {
 
 func hclQuoted(s string) string { return `image = "` + s + `"` }
 
+// requiredProvider names the provider's source: an import step plans in a working directory
+// of its own, which does not get it from the test harness.
+const requiredProvider = `terraform {
+  required_providers {
+    k8sfleet = { source = "k8sfleet/k8sfleet" }
+  }
+}
+`
+
 // TestAccDaemonSet_corpus applies the node-agent manifests of testdata/corpus, written
 // field for field after published manifests and rendered charts, through the provider's
 // own conversion. Each applies and then plans empty, imports into an empty state with a
@@ -129,7 +138,7 @@ func TestAccDaemonSet_corpus(t *testing.T) {
 		steps = append(steps, resource.TestStep{
 			// The import adopts wait_for_rollout's default, which the configuration keeps: the
 			// plan under test is the object's, which must be a no-op.
-			Config:          corpusConfig(ms, "", nil),
+			Config:          requiredProvider + corpusConfig(ms, "", nil),
 			ResourceName:    m.address(),
 			ImportState:     true,
 			ImportStateKind: resource.ImportBlockWithID,

@@ -79,7 +79,7 @@ func TestAccDaemonSet_writtenForms(t *testing.T) {
 	acctest.Cluster(t)
 	name := acctest.RandomName("forms")
 	var exact atomic.Int32
-	withDefaultWait := strings.Replace(writtenForms(name, "agent:v1"), "wait_for_rollout = false", "", 1)
+	withDefaultWait := requiredProvider + strings.Replace(writtenForms(name, "agent:v1"), "wait_for_rollout = false", "", 1)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             checkDestroyed(t, "default", name),

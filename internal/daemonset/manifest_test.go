@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -85,5 +86,34 @@ func TestFromObject_templateMetadata(t *testing.T) {
 	meta, _ := tmpl["metadata"].(map[string]any)
 	if meta["name"] != "kept" {
 		t.Fatalf("template metadata name lost: %v", back)
+	}
+}
+
+// TestReconcile_corpusCost: the equality rule over a large spec stays cheap; every manifest
+// reconciled against itself with its image changed.
+func TestReconcile_corpusCost(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "corpus", "*.yaml"))
+	start := time.Now()
+	for _, f := range files {
+		raw, _ := os.ReadFile(f)
+		ds := &appsv1.DaemonSet{}
+		if err := yaml.Unmarshal(raw, ds); err != nil {
+			t.Fatal(err)
+		}
+		_, spec, err := FromObject(ds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds.Spec.Template.Spec.Containers[0].Image += "-next"
+		_, changed, _ := FromObject(ds)
+		got := keepStored(changed, spec, specType, specOptions, nil)
+		if got.Equal(spec) || !got.Equal(changed) {
+			t.Fatalf("%s: the changed image is not planned", f)
+		}
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("reconciling %d specs took %s", len(files), d)
+	} else {
+		t.Logf("reconciling %d specs took %s", len(files), d)
 	}
 }

@@ -172,10 +172,10 @@ func storedSame(a, b attr.Value, n *node, rec Records) bool {
 }
 
 func roundTrip(v attr.Value, n *node) ([]byte, bool) {
-	if v == nil || v.IsNull() || !isFullyKnown(v) {
+	if v == nil || v.IsNull() {
 		return nil, false
 	}
-	raw, err := toKube(v, n, "")
+	raw, err := toKube(v, n, "") // an error for unknown values too
 	if err != nil {
 		return nil, false
 	}
@@ -197,9 +197,4 @@ func roundTripJSON(raw any, n *node) ([]byte, bool) {
 	}
 	out, err := json.Marshal(typed.Interface())
 	return out, err == nil
-}
-
-func isFullyKnown(v attr.Value) bool {
-	tf, err := v.ToTerraformValue(context.Background())
-	return err == nil && tf.IsFullyKnown()
 }
