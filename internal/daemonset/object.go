@@ -90,6 +90,13 @@ func ownedFields(ds *appsv1.DaemonSet, manager string, imported bool) (map[strin
 	if err != nil {
 		return nil, fmt.Errorf("reading the fields owned by %s: %w", manager, err)
 	}
+	if imported && ac.Annotations != nil {
+		// The API server sets it at create; an update manager owns it, no writer sent it.
+		delete(ac.Annotations, generationAnnotation)
+		if len(ac.Annotations) == 0 {
+			ac.Annotations = nil
+		}
+	}
 	raw, err := json.Marshal(ac)
 	if err != nil {
 		return nil, err
@@ -101,6 +108,7 @@ func ownedFields(ds *appsv1.DaemonSet, manager string, imported bool) (map[strin
 const (
 	importManager         = "k8sfleet-import"
 	lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
+	generationAnnotation  = "deprecated.daemonset.template.generation"
 )
 
 func hasApplyManager(ds *appsv1.DaemonSet) bool {
