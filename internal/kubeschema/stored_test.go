@@ -41,10 +41,10 @@ func TestReconcile(t *testing.T) {
 	fieldRefStored := `{"name":"c","image":"a:1","env":[{"name":"N","valueFrom":{"fieldRef":{"apiVersion":"v1","fieldPath":"spec.nodeName"}}}]}`
 	record := Records{{Sent: rawJSON(t, fieldRef), Stored: rawJSON(t, fieldRefStored)}}
 	for _, tc := range []struct {
-		name         string
+		name          string
 		config, prior string
-		rec          Records
-		want         string // "prior", "config", or the JSON of a mixed value
+		rec           Records
+		want          string // "prior", "config", or the JSON of a mixed value
 	}{
 		{"explicit false is absent", `{"name":"c","volumeMounts":[{"name":"v","mountPath":"/v","readOnly":false}]}`,
 			`{"name":"c","volumeMounts":[{"name":"v","mountPath":"/v"}]}`, nil, "prior"},
