@@ -44,6 +44,8 @@ type Decision struct {
 	ShouldContinueRunning bool
 	// Reason says in one line why ShouldRun is false; empty when ShouldRun is true.
 	Reason string
+	// Taint is the untolerated taint behind Reason ("key=value:Effect"), when a taint is the reason.
+	Taint string
 }
 
 // The helper logs only unparsable Lt/Gt values; a provider must not write them to stderr.
@@ -94,7 +96,8 @@ func (t *Template) Evaluate(node *corev1.Node) Decision {
 		// The NoExecute taint is the stronger reason: it also removes a running pod.
 		blocking = evicting
 	}
-	decision.Reason = "taint " + blocking.ToString() + " is not tolerated"
+	decision.Taint = blocking.ToString()
+	decision.Reason = "taint " + decision.Taint + " is not tolerated"
 	return decision
 }
 

@@ -42,62 +42,6 @@ func (r Result) Count() int {
 	return count
 }
 
-// ExpectedPods maps every node to the number of daemon pods it should run: 1 or 0.
-func (r Result) ExpectedPods() map[string]int64 {
-	pods := make(map[string]int64, len(r.Decisions))
-	for _, decision := range r.Decisions {
-		if decision.ShouldRun {
-			pods[decision.Node] = 1
-		} else {
-			pods[decision.Node] = 0
-		}
-	}
-	return pods
-}
-
-// ExcludedNodes maps each node that gets no pod to the reason.
-func (r Result) ExcludedNodes() map[string]string {
-	excluded := make(map[string]string)
-	for _, decision := range r.Decisions {
-		if !decision.ShouldRun {
-			excluded[decision.Node] = decision.Reason
-		}
-	}
-	return excluded
-}
-
-// Summary describes the result in one line for plan output, naming at most limit nodes
-// in each list (all of them when limit <= 0), for example
-// "kube-system/fluentd: 2 pods: k8s-01, k8s-02; excluded: k8s-master-01 (taint ... is not tolerated)".
-func (r Result) Summary(namespace, name string, limit int) string {
-	var running, excluded []string
-	for _, decision := range r.Decisions {
-		if decision.ShouldRun {
-			running = append(running, decision.Node)
-		} else {
-			excluded = append(excluded, decision.Node+" ("+decision.Reason+")")
-		}
-	}
-
-	var summary strings.Builder
-	if namespace != "" {
-		summary.WriteString(namespace + "/")
-	}
-	summary.WriteString(name + ": " + strconv.Itoa(len(running)))
-	if len(running) == 1 {
-		summary.WriteString(" pod")
-	} else {
-		summary.WriteString(" pods")
-	}
-	if len(running) > 0 {
-		summary.WriteString(": " + truncatedList(running, limit))
-	}
-	if len(excluded) > 0 {
-		summary.WriteString("; excluded: " + truncatedList(excluded, limit))
-	}
-	return summary.String()
-}
-
 func truncatedList(items []string, limit int) string {
 	if limit <= 0 || len(items) <= limit {
 		return strings.Join(items, ", ")
