@@ -4,17 +4,22 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
 )
 
 // ModifyPlan predicts placement for a created or changed DaemonSet, checks the object with
-// a server-side dry run, and keeps every computed value when nothing of ours changed.
+// a server-side dry run, and keeps every computed value when nothing of ours changed. The
+// prediction depends only on the configuration, the prior state and the prior private state
+// (the refresh's snapshot), so the re-plan during apply of a saved plan agrees with it.
 func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return // destroy, or the provider is not configured yet
@@ -46,7 +51,7 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		}
 	}
 	if state != nil && !changed(&plan, state) {
-		plan.ExpectedPods, plan.ExpectedPodCount, plan.ExcludedNodes = state.ExpectedPods, state.ExpectedPodCount, state.ExcludedNodes
+		plan.PlacementChanges, plan.ExpectedPodCount, plan.ExcludedNodeCounts = state.PlacementChanges, state.ExpectedPodCount, state.ExcludedNodeCounts
 		plan.Status = state.Status
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
@@ -59,9 +64,9 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 
 	if !r.client.Configured() || !req.Config.Raw.IsFullyKnown() {
 		if r.client.Options.PredictPlacement {
-			resp.Diagnostics.Append(setPredictionUnknown(ctx, &plan)...)
+			setPredictionUnknown(&plan)
 		} else {
-			resp.Diagnostics.Append(setPredictionNull(ctx, &plan)...)
+			setPredictionNull(&plan)
 		}
 		return
 	}
@@ -70,14 +75,14 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	dryRun := !replacing(resp)
+	dryRun, exists := !replacing(resp), false
 	if state == nil {
 		found, err := r.exists(ctx, want)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot read the DaemonSet", kube.Explain(err, "get", "daemonsets"))
 			return
 		}
-		dryRun = !found
+		dryRun, exists = !found, found
 	}
 	if dryRun && !dryRunDone {
 		if _, err := r.apply(ctx, &plan, want, true); err != nil {
@@ -85,24 +90,85 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		}
 	}
 	if !r.client.Options.PredictPlacement {
-		resp.Diagnostics.Append(setPredictionNull(ctx, &plan)...)
+		setPredictionNull(&plan)
 		return
 	}
-	rv := ""
-	if state != nil {
-		raw, d := req.Private.GetKey(ctx, privateNodesRV)
-		resp.Diagnostics.Append(d...)
-		rv = nodesRV(raw)
+	if replacing(resp) {
+		// Terraform plans the replacement's create again with no prior state; that plan
+		// says what the new DaemonSet does.
+		setPredictionUnknown(&plan)
+		return
 	}
-	res, err := r.predict(ctx, &want.ds.Spec.Template.Spec, rv)
+	snap, d := loadSnapshot(ctx, req.Private)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rollout := state == nil || !templateOf(plan.Spec).Equal(templateOf(state.Spec))
+	f, err := r.forecast(ctx, state != nil, snap, &want.ds.Spec.Template.Spec, rollout)
 	if err != nil {
-		resp.Diagnostics.AddWarning("Cannot predict DaemonSet placement", kube.Explain(err, "list", "nodes"))
-		resp.Diagnostics.Append(setPredictionUnknown(ctx, &plan)...)
+		resp.Diagnostics.AddWarning("Cannot predict DaemonSet placement", err.Error())
+		setPredictionUnknown(&plan)
 		return
 	}
-	resp.Diagnostics.Append(setPrediction(ctx, &plan, res)...)
-	resp.Diagnostics.AddWarning(fmt.Sprintf("DaemonSet %s/%s placement", want.ds.Namespace, want.ds.Name),
-		res.Summary(want.ds.Namespace, want.ds.Name, summaryLimit))
+	summary := placement.ChangeSummary(want.ds.Namespace, want.ds.Name, f.from, f.after.Count(), f.changes, summaryLimit)
+	title := fmt.Sprintf("DaemonSet %s/%s placement", want.ds.Namespace, want.ds.Name)
+	if exists {
+		// The create half of a replacement, or a create that apply refuses. During apply,
+		// Terraform deletes the old DaemonSet and then plans this create again with neither
+		// prior state nor private state: a known prediction could then differ (a node joined)
+		// and fail the apply after the delete. Unknown accepts whatever that plan finds.
+		setPredictionUnknown(&plan)
+		resp.Diagnostics.AddWarning(title, summary+"\n\nThe DaemonSet is replaced: the prediction is shown here and known after apply.")
+		return
+	}
+	setPrediction(&plan, f.after, f.changes)
+	resp.Diagnostics.AddWarning(title, summary)
+}
+
+// forecast is a prediction and what it changes.
+type forecast struct {
+	from    int // pods before; -1 when there is no DaemonSet before
+	after   placement.Result
+	changes []placement.NodeChange
+}
+
+// forecast predicts spec, as the API server will store it, from the refresh's snapshot: its
+// nodes, with the node changes node_label and node_taint plan in this run, and its live
+// template as the baseline. A create has no snapshot and predicts from the latest nodes.
+func (r *Resource) forecast(ctx context.Context, hasState bool, snap *snapshot, spec *corev1.PodSpec, rollout bool) (forecast, error) {
+	opts := r.placementOptions()
+	if snap == nil && hasState {
+		return forecast{}, fmt.Errorf("this DaemonSet has no node snapshot in its private state yet (state written by an " +
+			"older provider, planned with -refresh=false); a plan with refresh predicts it")
+	}
+	var nodes []*corev1.Node
+	base := placementFields{}
+	var before *placement.Result
+	if snap != nil {
+		nodes, base = snap.nodes, snap.others
+		live := placement.Predict(snap.live.podSpec(), nodes, opts)
+		before = &live
+	} else {
+		list, err := r.client.Nodes.List(ctx)
+		if err != nil {
+			return forecast{}, fmt.Errorf("%s", kube.Explain(err, "list", "nodes"))
+		}
+		nodes = list.Nodes
+	}
+	after := placement.Predict(base.over(spec).podSpec(), r.client.Nodes.WithPlanned(nodes), opts)
+	f := forecast{from: -1, after: after, changes: placement.Diff(before, after, rollout)}
+	if before != nil {
+		f.from = before.Count()
+	}
+	return f, nil
+}
+
+func templateOf(spec types.Object) attr.Value {
+	if spec.IsNull() || spec.IsUnknown() {
+		return spec
+	}
+	return spec.Attributes()["template"]
 }
 
 // changed reports whether the configuration differs from what the state holds.

@@ -66,12 +66,12 @@ func planFor(t *testing.T, s tfsdk.Plan, tolerate, asConfig bool) tfsdk.Plan {
 	mod := model{
 		ID: types.StringUnknown(), Metadata: meta, Spec: specObj,
 		FieldManager: types.StringValue(DefaultFieldManager), Force: types.BoolValue(false), WaitForRollout: types.BoolValue(true),
-		ExpectedPods: types.MapUnknown(types.Int64Type), ExpectedPodCount: types.Int64Unknown(), ExcludedNodes: types.MapUnknown(types.StringType),
+		PlacementChanges: types.MapUnknown(types.StringType), ExpectedPodCount: types.Int64Unknown(), ExcludedNodeCounts: types.MapUnknown(types.Int64Type),
 		Status: types.ObjectUnknown(statusAttrTypes), Timeouts: timeouts.Value{Object: types.ObjectNull(tt)},
 	}
 	if asConfig {
 		mod.ID, mod.ExpectedPodCount, mod.Status = types.StringNull(), types.Int64Null(), types.ObjectNull(statusAttrTypes)
-		mod.ExpectedPods, mod.ExcludedNodes = types.MapNull(types.Int64Type), types.MapNull(types.StringType)
+		mod.PlacementChanges, mod.ExcludedNodeCounts = types.MapNull(types.StringType), types.MapNull(types.Int64Type)
 		mod.Metadata = types.ObjectValueMust(metadataAttrTypes, map[string]attr.Value{
 			"name": types.StringValue("fluentd"), "namespace": types.StringValue("kube-system"),
 			"labels": types.MapNull(types.StringType), "annotations": types.MapNull(types.StringType), "uid": types.StringNull(),
@@ -92,8 +92,8 @@ func TestModifyPlan_warning(t *testing.T) {
 		count    int64
 		summary  string
 	}{
-		{false, 3, "kube-system/fluentd: 3 pods: k8s-01, k8s-02, k8s-03; excluded: k8s-master-01 (taint node-role.kubernetes.io/master:NoSchedule is not tolerated)"},
-		{true, 6, "kube-system/fluentd: 6 pods: k8s-01, k8s-02, k8s-03, k8s-master-01, k8s-master-02, k8s-master-03"},
+		{false, 3, "kube-system/fluentd: 0 -> 3 pods; +3 (new DaemonSet): k8s-01, k8s-02, k8s-03"},
+		{true, 6, "kube-system/fluentd: 0 -> 6 pods; +6 (new DaemonSet): k8s-01, k8s-02, k8s-03, k8s-master-01, k8s-master-02, k8s-master-03"},
 	} {
 		client := kube.FromClientset(fake.NewClientset(demoNodes(3)...), kube.Options{PredictPlacement: true})
 		r := &Resource{client: client}
@@ -133,7 +133,7 @@ func TestModifyPlan_summaryTruncated(t *testing.T) {
 	resp := &resource.ModifyPlanResponse{Plan: plan}
 	r.ModifyPlan(ctx, resource.ModifyPlanRequest{Plan: plan, State: tfsdk.State{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), nil)}, Config: tfsdk.Config{Schema: sch, Raw: config.Raw}}, resp)
 	w := resp.Diagnostics.Warnings()
-	if len(w) != 1 || !strings.Contains(w[0].Detail(), "50 pods: k8s-01,") || !strings.Contains(w[0].Detail(), "and 30 more") {
+	if len(w) != 1 || !strings.Contains(w[0].Detail(), "0 -> 50 pods; +50 (new DaemonSet): k8s-01,") || !strings.Contains(w[0].Detail(), "and 30 more") {
 		t.Fatalf("warnings %v", w)
 	}
 }
@@ -149,8 +149,8 @@ func TestModifyPlan_unconfigured(t *testing.T) {
 	r.ModifyPlan(ctx, resource.ModifyPlanRequest{Plan: plan, State: tfsdk.State{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), nil)}, Config: tfsdk.Config{Schema: sch, Raw: config.Raw}}, resp)
 	var got model
 	resp.Plan.Get(ctx, &got)
-	if resp.Diagnostics.HasError() || !got.ExpectedPods.IsUnknown() || !got.ExpectedPodCount.IsUnknown() {
-		t.Fatalf("diags %v expected_pods %v", resp.Diagnostics, got.ExpectedPods)
+	if resp.Diagnostics.HasError() || !got.PlacementChanges.IsUnknown() || !got.ExpectedPodCount.IsUnknown() {
+		t.Fatalf("diags %v placement_changes %v", resp.Diagnostics, got.PlacementChanges)
 	}
 }
 

@@ -49,7 +49,7 @@ var objectAsOptions = basetypes.ObjectAsOptions{UnhandledNullAsEmpty: true, Unha
 // Private state keys.
 const (
 	privateImported = "imported" // the object was imported and not applied by us yet
-	privateNodesRV  = "nodes_rv" // resource version of the node list the refresh predicted with
+	privateNodesRV  = "nodes_rv" // written before the snapshot (snapshot.go); removed by the next refresh
 )
 
 const defaultTimeout = 5 * time.Minute
@@ -180,10 +180,11 @@ func (r *Resource) finishApply(ctx context.Context, plan *model, ds *appsv1.Daem
 		}
 	}
 	plan.Status = statusValue(ds)
-	diags.Append(r.fillUnknownPrediction(ctx, plan)...)
+	r.fillUnknownPrediction(ctx, plan, &ds.Spec.Template.Spec, diags)
 }
 
-// Read refreshes the managed fields, the status and the prediction from the cluster.
+// Read refreshes the managed fields, the status and the prediction from the cluster, and
+// keeps the node facts and the live template's placement for the next plans (snapshot.go).
 func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state model
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -216,10 +217,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 	if len(imported) > 0 {
 		recordTakeover(ctx, ds, state.FieldManager.ValueString(), resp)
 	}
-	rv := r.refreshPrediction(ctx, &state, ds, &resp.Diagnostics)
-	if rv != "" {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateNodesRV, []byte(fmt.Sprintf("%q", rv)))...)
-	}
+	r.refreshPrediction(ctx, &state, ds, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -13,13 +13,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeschema"
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/mapcarrier"
 )
 
 // specType is the Go type the spec attribute is derived from.
@@ -60,9 +58,11 @@ func resourceSchema(ctx context.Context) schema.Schema {
 		statusAttrs[name] = schema.Int64Attribute{Computed: true, Description: "DaemonSet status `" + name + "`."}
 	}
 	return schema.Schema{
-		Description: "Manages an apps/v1 DaemonSet with server-side apply, and predicts in every plan how many pods " +
-			"each node gets (`expected_pods`), with the DaemonSet controller's rules. Only the fields written in the " +
-			"configuration are managed: fields the server defaults or other managers own are left alone.",
+		Version: schemaVersion,
+		Description: "Manages an apps/v1 DaemonSet with server-side apply, and predicts in every plan which nodes gain or " +
+			"lose a pod (`placement_changes`) and how many pods it runs (`expected_pod_count`), with the DaemonSet " +
+			"controller's rules. Only the fields written in the configuration are managed: fields the server defaults or " +
+			"other managers own are left alone.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true, Description: "`namespace/name`.",
@@ -115,17 +115,23 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				Description: "Wait after create and update until the rollout completes, as `kubectl rollout status daemonset` does.",
 			},
-			expectedPodsAttr.Name: schema.MapAttribute{
-				Computed: true, ElementType: types.Int64Type,
-				Description: "Every node name to the number of pods (1 or 0) the DaemonSet controller will run there, predicted at plan time.",
+			"placement_changes": schema.MapAttribute{
+				Computed: true, ElementType: types.StringType,
+				Description: "Every node whose pod count this plan changes, and no other: `+1: <reason>` when the node gets a " +
+					"pod, `-1: <reason>` when it loses one, e.g. `-1: node selector does not match (logger=fluentd)`. Predicted " +
+					"from the pod template as it will be stored (the live template with this configuration applied over it) " +
+					"and the nodes of the last refresh, against the DaemonSet as the refresh read it (a create: against no " +
+					"DaemonSet). Empty when nothing moves; after the next refresh it is empty again. Null with " +
+					"`predict_placement = false`.",
 			},
 			"expected_pod_count": schema.Int64Attribute{
 				Computed:    true,
-				Description: "Sum of `expected_pods`: the controller's `status.desiredNumberScheduled` after apply.",
+				Description: "The number of nodes that should run the pod: the controller's `status.desiredNumberScheduled` after apply.",
 			},
-			excludedNodesAttr.Name: schema.MapAttribute{
-				Computed: true, ElementType: types.StringType,
-				Description: "Each node that gets no pod, with the reason: the untolerated taint, the node selector or affinity that does not match, or the pinned nodeName.",
+			"excluded_node_counts": schema.MapAttribute{
+				Computed: true, ElementType: types.Int64Type,
+				Description: "Each reason a node gets no pod (the untolerated taint, the node selector or affinity that does " +
+					"not match, the pinned nodeName) to the number of nodes excluded for it.",
 			},
 			"status": schema.SingleNestedAttribute{
 				Computed: true, Attributes: statusAttrs,
@@ -136,30 +142,21 @@ func resourceSchema(ctx context.Context) schema.Schema {
 	}
 }
 
-// The attributes with an entry per node bypass the framework (package mapcarrier): at
-// thousands of nodes its walks over them cost more than the rest of a plan.
-var (
-	expectedPodsAttr  = mapcarrier.Attribute{Name: "expected_pods", Type: tftypes.Map{ElementType: tftypes.Number}}
-	excludedNodesAttr = mapcarrier.Attribute{Name: "excluded_nodes", Type: tftypes.Map{ElementType: tftypes.String}}
-	// CarriedMaps are those attributes, for the provider's server.
-	CarriedMaps = []mapcarrier.Attribute{expectedPodsAttr, excludedNodesAttr}
-)
-
 func labelValidators() []validator.Map { return []validator.Map{kubeattr.LabelMapValidator{}} }
 
 // model is the resource's Terraform value.
 type model struct {
-	ID               types.String   `tfsdk:"id"`
-	Metadata         types.Object   `tfsdk:"metadata"`
-	Spec             types.Object   `tfsdk:"spec"`
-	FieldManager     types.String   `tfsdk:"field_manager"`
-	Force            types.Bool     `tfsdk:"force"`
-	WaitForRollout   types.Bool     `tfsdk:"wait_for_rollout"`
-	ExpectedPods     types.Map      `tfsdk:"expected_pods"`
-	ExpectedPodCount types.Int64    `tfsdk:"expected_pod_count"`
-	ExcludedNodes    types.Map      `tfsdk:"excluded_nodes"`
-	Status           types.Object   `tfsdk:"status"`
-	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+	ID                 types.String   `tfsdk:"id"`
+	Metadata           types.Object   `tfsdk:"metadata"`
+	Spec               types.Object   `tfsdk:"spec"`
+	FieldManager       types.String   `tfsdk:"field_manager"`
+	Force              types.Bool     `tfsdk:"force"`
+	WaitForRollout     types.Bool     `tfsdk:"wait_for_rollout"`
+	PlacementChanges   types.Map      `tfsdk:"placement_changes"`
+	ExpectedPodCount   types.Int64    `tfsdk:"expected_pod_count"`
+	ExcludedNodeCounts types.Map      `tfsdk:"excluded_node_counts"`
+	Status             types.Object   `tfsdk:"status"`
+	Timeouts           timeouts.Value `tfsdk:"timeouts"`
 }
 
 type metadataModel struct {
