@@ -21,6 +21,11 @@ import (
 // prediction depends only on the configuration, the prior state and the prior private state
 // (the refresh's snapshot), so the re-plan during apply of a saved plan agrees with it.
 func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.modifyPlan(ctx, req, req.Private, resp)
+}
+
+// modifyPlan is ModifyPlan with the prior private state as an interface, for tests.
+func (r *Resource) modifyPlan(ctx context.Context, req resource.ModifyPlanRequest, prior privateGetter, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return // destroy, or the provider is not configured yet
 	}
@@ -99,7 +104,7 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		setPredictionUnknown(&plan)
 		return
 	}
-	snap, d := loadSnapshot(ctx, req.Private)
+	snap, d := loadSnapshot(ctx, prior)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -21,6 +22,7 @@ import (
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeschema"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
 )
 
 func demoNodes(n int) []runtime.Object {
@@ -157,4 +159,111 @@ func TestModifyPlan_unconfigured(t *testing.T) {
 func emptyPlan(ctx context.Context) tfsdk.Plan {
 	sch := resourceSchema(ctx)
 	return tfsdk.Plan{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), nil)}
+}
+
+// fluentdDaemonSet is the live object planFor describes, as the API server returns it.
+func fluentdDaemonSet() *appsv1.DaemonSet {
+	labels := map[string]string{"name": "fluentd"}
+	return &appsv1.DaemonSet{
+		ObjectMeta: metav1.ObjectMeta{Name: "fluentd", Namespace: "kube-system"},
+		Spec: appsv1.DaemonSetSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "fluentd", Image: "fluentd:v2.5.2"}}},
+			},
+		},
+	}
+}
+
+func nodeObjects(objs []runtime.Object) []*corev1.Node {
+	var out []*corev1.Node
+	for _, o := range objs {
+		if n, ok := o.(*corev1.Node); ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// TestModifyPlan_updateFromSnapshot: a changed DaemonSet is predicted from the refresh's
+// snapshot, not from the nodes the cluster has now (a fourth worker joined since), and the
+// tolerations another manager set on the live template count.
+func TestModifyPlan_updateFromSnapshot(t *testing.T) {
+	ctx := context.Background()
+	sch := resourceSchema(ctx)
+	for _, tc := range []struct {
+		name        string
+		others      []corev1.Toleration // set on the live template by another manager
+		tolerate    bool                // our configuration's toleration
+		count       int64
+		changes     map[string]string
+		warningPart string
+	}{
+		{"toleration added", nil, true, 6, map[string]string{
+			"k8s-master-01": "+1: tolerates node-role.kubernetes.io/master:NoSchedule",
+			"k8s-master-02": "+1: tolerates node-role.kubernetes.io/master:NoSchedule",
+			"k8s-master-03": "+1: tolerates node-role.kubernetes.io/master:NoSchedule",
+		}, "kube-system/fluentd: 3 -> 6 pods; +3 (tolerates node-role.kubernetes.io/master:NoSchedule): k8s-master-01, k8s-master-02, k8s-master-03"},
+		{"another manager's toleration stays", []corev1.Toleration{{Operator: corev1.TolerationOpExists}}, false, 6, map[string]string{},
+			"kube-system/fluentd: 6 -> 6 pods; no node changes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			joined := append(demoNodes(3), &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "k8s-04"}})
+			client := kube.FromClientset(fake.NewClientset(joined...), kube.Options{PredictPlacement: true})
+			r := &Resource{client: client}
+			live := fluentdDaemonSet()
+			live.Spec.Template.Spec.Tolerations = tc.others
+			live.ManagedFields = []metav1.ManagedFieldsEntry{managed(DefaultFieldManager, `{"f:spec":{"f:template":{"f:spec":{"f:containers":{}}}}}`)}
+			if tc.others != nil {
+				live.ManagedFields = append(live.ManagedFields, managed("kubectl-edit", `{"f:spec":{"f:template":{"f:spec":{"f:tolerations":{}}}}}`))
+			}
+			private := fakePrivate{}
+			if d := saveSnapshot(ctx, private, &kube.NodeList{Nodes: nodeObjects(demoNodes(3))}, live, DefaultFieldManager); d.HasError() {
+				t.Fatal(d)
+			}
+			state := planFor(t, emptyPlan(ctx), false, false)
+			var prior model
+			state.Get(ctx, &prior)
+			prior.ID = types.StringValue("kube-system/fluentd")
+			setPrediction(&prior, placement.Predict(&live.Spec.Template.Spec, nodeObjects(demoNodes(3)), placement.Options{}), nil)
+			prior.Status = statusValue(live)
+			state.Set(ctx, &prior)
+			plan := planFor(t, emptyPlan(ctx), tc.tolerate, false)
+			config := planFor(t, emptyPlan(ctx), tc.tolerate, true)
+			// The image changes too, so that the plan is an update in either case.
+			var pm model
+			plan.Get(ctx, &pm)
+			pm.ID = prior.ID
+			plan.Set(ctx, &pm)
+			req := resource.ModifyPlanRequest{Plan: plan, State: tfsdk.State{Schema: sch, Raw: state.Raw}, Config: tfsdk.Config{Schema: sch, Raw: config.Raw}}
+			resp := &resource.ModifyPlanResponse{Plan: plan}
+			if !tc.tolerate {
+				// Same spec as the state: change a managed attribute so that the plan is an update.
+				var cm model
+				plan.Get(ctx, &cm)
+				cm.WaitForRollout = types.BoolValue(false)
+				plan.Set(ctx, &cm)
+				req.Plan, resp.Plan = plan, plan
+			}
+			r.modifyPlan(ctx, req, private, resp)
+			if resp.Diagnostics.HasError() {
+				t.Fatal(resp.Diagnostics)
+			}
+			var got model
+			resp.Plan.Get(ctx, &got)
+			if got.ExpectedPodCount.ValueInt64() != tc.count {
+				t.Errorf("expected_pod_count %v, want %d", got.ExpectedPodCount, tc.count)
+			}
+			changes := map[string]string{}
+			got.PlacementChanges.ElementsAs(ctx, &changes, false)
+			if !reflect.DeepEqual(changes, tc.changes) {
+				t.Errorf("placement_changes %v, want %v", changes, tc.changes)
+			}
+			w := resp.Diagnostics.Warnings()
+			if len(w) != 1 || w[0].Detail() != tc.warningPart {
+				t.Errorf("warnings %v, want %q", w, tc.warningPart)
+			}
+		})
+	}
 }
