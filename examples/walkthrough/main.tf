@@ -78,12 +78,13 @@ output "expected_pod_count" {
   value = k8sfleet_daemonset.fluentd.expected_pod_count
 }
 
-output "expected_pods" {
-  value = k8sfleet_daemonset.fluentd.expected_pods
+output "placement_changes" {
+  description = "Each node this plan gives a pod (+1) or takes one from (-1), with the reason."
+  value       = k8sfleet_daemonset.fluentd.placement_changes
 }
 
-output "excluded_nodes" {
-  value = k8sfleet_daemonset.fluentd.excluded_nodes
+output "excluded_node_counts" {
+  value = k8sfleet_daemonset.fluentd.excluded_node_counts
 }
 
 data "k8sfleet_nodes" "all" {}

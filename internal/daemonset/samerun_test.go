@@ -45,8 +45,10 @@ func TestAccDaemonSet_sameRunPrediction(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(fluentdAddr, plancheck.ResourceActionCreate),
 				plancheck.ExpectKnownValue(fluentdAddr, tfjsonpath.New("expected_pod_count"), knownvalue.Int64Exact(2)),
-				plancheck.ExpectKnownValue(fluentdAddr, tfjsonpath.New("expected_pods").AtMapKey("k8s-01"), knownvalue.Int64Exact(1)),
-				plancheck.ExpectKnownValue(fluentdAddr, tfjsonpath.New("expected_pods").AtMapKey("k8s-03"), knownvalue.Int64Exact(0)),
+				plancheck.ExpectKnownValue(fluentdAddr, tfjsonpath.New("placement_changes"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"k8s-01": knownvalue.StringExact("+1: new DaemonSet"),
+					"k8s-02": knownvalue.StringExact("+1: new DaemonSet"),
+				})),
 			}},
 			Check: desiredIs(t, "kube-system", "fluentd-elasticsearch", 2),
 		}},

@@ -70,7 +70,7 @@ func TestNodeTableRoundTrip(t *testing.T) {
 func TestSnapshotEncodings(t *testing.T) {
 	const n = 5000
 	for _, shape := range []struct {
-		name string
+		name   string
 		nameOf func(int) string
 	}{
 		{"node-00001", func(i int) string { return fmt.Sprintf("node-%05d", i+1) }},
@@ -113,7 +113,9 @@ func TestSnapshotEncodings(t *testing.T) {
 
 type fakePrivate map[string][]byte
 
-func (p fakePrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) { return p[key], nil }
+func (p fakePrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return p[key], nil
+}
 func (p fakePrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
 	if len(value) == 0 {
 		delete(p, key)

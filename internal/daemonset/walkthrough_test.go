@@ -23,20 +23,31 @@ func TestMain(m *testing.M) { acctest.Main(m, testcluster.DemoNodes()) }
 
 const addr = "k8sfleet_daemonset.test"
 
-// expectPods checks the planned prediction: count and the nodes that get a pod.
-func expectPods(count int64, nodes ...string) []plancheck.PlanCheck {
-	pods := map[string]knownvalue.Check{}
-	for _, n := range testcluster.DemoNodes() {
-		pods[n.Name] = knownvalue.Int64Exact(0)
-	}
-	for _, n := range nodes {
-		pods[n] = knownvalue.Int64Exact(1)
+// expectChanges checks the planned prediction: the pod count and every node it changes.
+func expectChanges(count int64, changes map[string]string) []plancheck.PlanCheck {
+	want := map[string]knownvalue.Check{}
+	for n, c := range changes {
+		want[n] = knownvalue.StringExact(c)
 	}
 	return []plancheck.PlanCheck{
 		plancheck.ExpectKnownValue(addr, tfjsonpath.New("expected_pod_count"), knownvalue.Int64Exact(count)),
-		plancheck.ExpectKnownValue(addr, tfjsonpath.New("expected_pods"), knownvalue.MapExact(pods)),
+		plancheck.ExpectKnownValue(addr, tfjsonpath.New("placement_changes"), knownvalue.MapExact(want)),
 	}
 }
+
+// each maps every node to the same change.
+func each(change string, nodes ...string) map[string]string {
+	out := map[string]string{}
+	for _, n := range nodes {
+		out[n] = change
+	}
+	return out
+}
+
+const (
+	masterTaint = "taint node-role.kubernetes.io/master:NoSchedule is not tolerated"
+	noLogger    = "node selector does not match (logger=fluentd)"
+)
 
 // desiredIs checks the real DaemonSet controller's desiredNumberScheduled.
 func desiredIs(t *testing.T, namespace, name string, want int32) resource.TestCheckFunc {
@@ -97,30 +108,46 @@ func TestAccDaemonSet_walkthrough(t *testing.T) {
 		CheckDestroy:             checkDestroyed(t, "kube-system", name),
 		Steps: []resource.TestStep{
 			{
-				Config:           f.hcl(),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectPods(3, "k8s-01", "k8s-02", "k8s-03")},
+				Config: f.hcl(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectChanges(3,
+					each("+1: new DaemonSet", "k8s-01", "k8s-02", "k8s-03"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					desiredIs(t, "kube-system", name, 3),
-					resource.TestCheckResourceAttr(addr, "excluded_nodes.k8s-master-01", "taint node-role.kubernetes.io/master:NoSchedule is not tolerated"),
+					resource.TestCheckResourceAttr(addr, "excluded_node_counts.%", "1"),
+					resource.TestCheckResourceAttr(addr, "excluded_node_counts."+masterTaint, "3"),
 					resource.TestCheckResourceAttr(addr, "status.desired_number_scheduled", "3"),
 					resource.TestCheckResourceAttr(addr, "status.number_available", "3"),
 				),
 			},
 			{
 				Config: tolerating.hcl(),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectPods(6,
-					"k8s-01", "k8s-02", "k8s-03", "k8s-master-01", "k8s-master-02", "k8s-master-03")},
-				Check: desiredIs(t, "kube-system", name, 6),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectChanges(6,
+					each("+1: tolerates node-role.kubernetes.io/master:NoSchedule", "k8s-master-01", "k8s-master-02", "k8s-master-03"))},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					desiredIs(t, "kube-system", name, 6),
+					resource.TestCheckResourceAttr(addr, "excluded_node_counts.%", "0"),
+				),
 			},
 			{
-				PreConfig:        func() { labelNodes(t, `"fluentd"`, "k8s-01", "k8s-02") },
-				Config:           selecting.hcl(),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectPods(2, "k8s-01", "k8s-02")},
-				Check:            desiredIs(t, "kube-system", name, 2),
+				PreConfig: func() { labelNodes(t, `"fluentd"`, "k8s-01", "k8s-02") },
+				Config:    selecting.hcl(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectChanges(2,
+					each("-1: "+noLogger, "k8s-03", "k8s-master-01", "k8s-master-02", "k8s-master-03"))},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					desiredIs(t, "kube-system", name, 2),
+					resource.TestCheckResourceAttr(addr, "excluded_node_counts."+noLogger, "4"),
+				),
 			},
 			{
-				// After apply, the same configuration plans nothing.
+				// After apply, the same configuration plans nothing; the refresh empties placement_changes.
 				Config:           selecting.hcl(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            resource.TestCheckResourceAttr(addr, "placement_changes.%", "0"),
+			},
+			{
+				// A node joins: the DaemonSet's configuration did not change, and neither does its plan.
+				PreConfig: func() { joinNode(t, acctest.RandomName("joined")) },
+				Config:    selecting.hcl(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
@@ -133,6 +160,16 @@ func TestAccDaemonSet_walkthrough(t *testing.T) {
 			},
 		},
 	})
+}
+
+// joinNode adds a worker node for the rest of the test and waits until it is ready.
+func joinNode(t *testing.T, name string) {
+	t.Helper()
+	c := acctest.Cluster(t)
+	if err := c.CreateNodes(context.Background(), []testcluster.Node{{Name: name}}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.DeleteNodes(context.Background(), name) })
 }
 
 type terraformState = terraform.State

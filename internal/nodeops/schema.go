@@ -111,6 +111,6 @@ const DescribeLifecycle = "\n\n**Fleet form.** With `label_selector`, one resour
 	"fails the apply before anything is written, and a plan warns when `node_name` names a missing node.\n\n" +
 	"**Same-run prediction.** The plan records what this resource will change on each node, so a " +
 	"`k8sfleet_daemonset` planned after it in the same run (it references this resource or lists it in " +
-	"`depends_on`) predicts `expected_pods` with these changes. Without such a dependency Terraform may plan the " +
+	"`depends_on`) predicts `placement_changes` with these changes. Without such a dependency Terraform may plan the " +
 	"DaemonSet first, and a DaemonSet under an aliased provider runs in another process: neither sees the changes. " +
 	"When the plan changes where existing DaemonSets run, a warning names them and the nodes."

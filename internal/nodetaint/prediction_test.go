@@ -51,7 +51,7 @@ resource "k8sfleet_daemonset" "agent" {
 			Config: config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectKnownValue("k8sfleet_daemonset.agent", tfjsonpath.New("expected_pod_count"), knownvalue.Int64Exact(want)),
-				plancheck.ExpectKnownValue("k8sfleet_daemonset.agent", tfjsonpath.New("expected_pods").AtMapKey("k8s-03"), knownvalue.Int64Exact(0)),
+				plancheck.ExpectKnownValue("k8sfleet_daemonset.agent", tfjsonpath.New("placement_changes").AtMapKey("k8s-01"), knownvalue.StringExact("+1: new DaemonSet")),
 			}},
 			Check: func(*terraform.State) error {
 				deadline := time.Now().Add(60 * time.Second)

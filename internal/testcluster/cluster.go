@@ -58,6 +58,9 @@ type Options struct {
 	// AuditUsers, when set, makes the API server write an audit log (AuditLog) of these
 	// users' requests, with their user agents.
 	AuditUsers []string
+	// EtcdCompactionInterval, when set, is how often the API server compacts etcd's history
+	// (5 minutes by default): resource versions older than two intervals are then gone.
+	EtcdCompactionInterval time.Duration
 }
 
 // Start creates a cluster named name (kwokctl --runtime binary), waiting until it serves.
@@ -106,7 +109,7 @@ func start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 		fmt.Sprintf("--kube-authorization=%t", opts.Authorization),
 		"--wait", "60s",
 	}
-	config, err := portsConfig()
+	config, err := clusterConfig(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -135,9 +138,10 @@ func start(ctx context.Context, name string, opts Options) (*Cluster, error) {
 	return c, c.waitServing(ctx)
 }
 
-// portsConfig writes a kwokctl configuration that gives every component a port from the
-// kernel (etcd's peer port has no flag, so all of them go in one file) and returns its path.
-func portsConfig() (string, error) {
+// clusterConfig writes a kwokctl configuration that gives every component a port from the
+// kernel (etcd's peer port has no flag, so all of them go in one file), with the API server
+// flags opts asks for, and returns its path.
+func clusterConfig(opts Options) (string, error) {
 	ports, err := freePorts(6)
 	if err != nil {
 		return "", err
@@ -156,6 +160,14 @@ options:
   kubeSchedulerPort: %d
   kwokControllerPort: %d
 `, ports[0], ports[1], ports[2], ports[3], ports[4], ports[5])
+	if err == nil && opts.EtcdCompactionInterval > 0 {
+		_, err = fmt.Fprintf(f, `componentsPatches:
+- name: kube-apiserver
+  extraArgs:
+  - key: etcd-compaction-interval
+    value: %s
+`, opts.EtcdCompactionInterval)
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

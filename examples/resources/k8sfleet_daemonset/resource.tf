@@ -1,5 +1,5 @@
-# fluentd on every node, control-plane nodes included. The plan shows expected_pods:
-# how many pods each node gets, before anything is applied.
+# fluentd on every node, control-plane nodes included. The plan shows placement_changes:
+# each node that gets or loses a pod and why, before anything is applied.
 resource "k8sfleet_daemonset" "fluentd" {
   metadata = {
     name      = "fluentd-elasticsearch"
@@ -42,6 +42,10 @@ resource "k8sfleet_daemonset" "fluentd" {
 }
 
 
-output "fluentd_nodes" {
-  value = k8sfleet_daemonset.fluentd.expected_pods
+output "fluentd_pods" {
+  value = k8sfleet_daemonset.fluentd.expected_pod_count
+}
+
+output "fluentd_changes" {
+  value = k8sfleet_daemonset.fluentd.placement_changes
 }
