@@ -11,6 +11,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	k8stypes "k8s.io/apimachinery/pkg/types"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
@@ -113,8 +114,9 @@ func waitCompacted(ctx context.Context, t *testing.T, c *testcluster.Cluster, rv
 		if time.Now().After(deadline) {
 			t.Fatalf("resource version %s is still served (err %v)", rv, err)
 		}
-		// Writes move etcd's revision on, so that the compaction has something to drop.
-		_, _ = c.Client.CoreV1().Namespaces().Get(ctx, "default", metav1.GetOptions{})
+		// A write moves etcd's revision past rv, so that the compaction drops rv.
+		patch := fmt.Sprintf(`{"metadata":{"annotations":{"k8sfleet.io/tick":"%d"}}}`, time.Now().UnixNano())
+		_, _ = c.Client.CoreV1().Namespaces().Patch(ctx, "default", k8stypes.MergePatchType, []byte(patch), metav1.PatchOptions{})
 		time.Sleep(compactionInterval / 2)
 	}
 }
