@@ -1,5 +1,6 @@
 // Command demo walks the DaemonSet story on the local cluster: for each step it prints the
-// plan's expected pods and, after apply, the DaemonSet controller's DESIRED count.
+// plan's expected_pod_count and placement_changes and, after apply, the DaemonSet
+// controller's DESIRED count.
 package main
 
 import (
@@ -81,7 +82,8 @@ func run(terraform, rc string) error {
 	}
 
 	type row struct {
-		title, planned, desired string
+		title, changes, desired string
+		planned                 int64
 		match                   bool
 	}
 	var rows []row
@@ -92,7 +94,7 @@ func run(terraform, rc string) error {
 			return err
 		}
 		printWarnings(out)
-		planned, err := tf.plannedPods()
+		planned, changes, err := tf.plannedPlacement()
 		if err != nil {
 			return err
 		}
@@ -108,12 +110,12 @@ func run(terraform, rc string) error {
 			return err
 		}
 		desired := fmt.Sprint(ds.Status.DesiredNumberScheduled)
-		rows = append(rows, row{s.title, planned, desired, strings.HasPrefix(planned, desired+" ")})
+		rows = append(rows, row{s.title, changes, desired, planned, fmt.Sprint(planned) == desired})
 	}
-	fmt.Println("\n| step | plan: expected_pods | controller: DESIRED | equal |")
-	fmt.Println("|---|---|---|---|")
+	fmt.Println("\n| step | plan: placement_changes | plan: expected_pod_count | controller: DESIRED | equal |")
+	fmt.Println("|---|---|--:|--:|---|")
 	for _, r := range rows {
-		fmt.Printf("| %s | %s | %s | %v |\n", r.title, r.planned, r.desired, r.match)
+		fmt.Printf("| %s | %s | %d | %s | %v |\n", r.title, r.changes, r.planned, r.desired, r.match)
 	}
 	fmt.Printf("\nThe cluster keeps running (kubeconfig %s); `make cluster-down` stops it.\n", cluster.Kubeconfig)
 	return nil
@@ -188,41 +190,49 @@ func (t *tfRunner) planJSON(ctx context.Context, plan string) ([]byte, error) {
 	return json.Marshal(p)
 }
 
-// plannedPods reads the planned expected_pods of the DaemonSet from the saved plan.
-func (t *tfRunner) plannedPods() (string, error) {
+// plannedPlacement reads the DaemonSet's planned expected_pod_count and placement_changes
+// from the saved plan, the changes summed per sign: "+3 (k8s-01, k8s-02, k8s-03)".
+func (t *tfRunner) plannedPlacement() (int64, string, error) {
 	raw, err := t.planJSON(context.Background(), "step.plan")
 	if err != nil {
-		return "", err
+		return 0, "", err
 	}
 	var plan struct {
 		ResourceChanges []struct {
 			Address string `json:"address"`
 			Change  struct {
-				After map[string]json.RawMessage `json:"after"`
+				After struct {
+					Count   int64             `json:"expected_pod_count"`
+					Changes map[string]string `json:"placement_changes"`
+				} `json:"after"`
 			} `json:"change"`
 		} `json:"resource_changes"`
 	}
 	if err := json.Unmarshal(raw, &plan); err != nil {
-		return "", err
+		return 0, "", err
 	}
 	for _, rc := range plan.ResourceChanges {
 		if rc.Address != "k8sfleet_daemonset.fluentd" {
 			continue
 		}
-		var pods map[string]int
-		if err := json.Unmarshal(rc.Change.After["expected_pods"], &pods); err != nil {
-			return "", fmt.Errorf("expected_pods: %w", err)
+		bySign := map[string][]string{}
+		for node, change := range rc.Change.After.Changes {
+			sign := change[:1]
+			bySign[sign] = append(bySign[sign], node)
 		}
-		var on []string
-		for n, c := range pods {
-			if c > 0 {
-				on = append(on, n)
+		var parts []string
+		for _, sign := range []string{"+", "-"} {
+			if nodes := bySign[sign]; len(nodes) > 0 {
+				sort.Strings(nodes)
+				parts = append(parts, fmt.Sprintf("%s%d (%s)", sign, len(nodes), strings.Join(nodes, ", ")))
 			}
 		}
-		sort.Strings(on)
-		return fmt.Sprintf("%d (%s)", len(on), strings.Join(on, ", ")), nil
+		if len(parts) == 0 {
+			parts = []string{"none"}
+		}
+		return rc.Change.After.Count, strings.Join(parts, " "), nil
 	}
-	return "", fmt.Errorf("the plan has no k8sfleet_daemonset.fluentd")
+	return 0, "", fmt.Errorf("the plan has no k8sfleet_daemonset.fluentd")
 }
 
 // printWarnings shows the provider's placement warnings from the plan output.
