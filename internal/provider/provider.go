@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodes"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placementdata"
 )
 
 // Address is the provider's registry address.
@@ -45,5 +46,5 @@ func (p *Provider) Resources(context.Context) []func() resource.Resource {
 
 // DataSources lists the data sources.
 func (p *Provider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{nodes.NewDataSource}
+	return []func() datasource.DataSource{nodes.NewDataSource, placementdata.NewDataSource}
 }
