@@ -1,0 +1,52 @@
+package daemonset_test
+
+import (
+	"context"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
+)
+
+// TestAccDaemonSet_guardrail applies examples/guides/guardrails: a node selector that takes the
+// DaemonSet off four nodes fails the plan with the postcondition's message and writes nothing;
+// with predict_placement = false the same guard lets the change through.
+func TestAccDaemonSet_guardrail(t *testing.T) {
+	c := acctest.Cluster(t).Client
+	dir := config.StaticDirectory("../../examples/guides/guardrails")
+	const ns, name = "kube-system", "fluentd-elasticsearch"
+	selected := config.Variables{"node_selector": config.MapVariable(map[string]config.Variable{"logger": config.StringVariable("fluentd")})}
+	unchanged := func(*terraformState) error {
+		ds, err := c.AppsV1().DaemonSets(ns).Get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if sel := ds.Spec.Template.Spec.NodeSelector; len(sel) != 0 {
+			return errorf("the failed plan wrote the node selector %v", sel)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		CheckDestroy: checkDestroyed(t, ns, name),
+		Steps: []resource.TestStep{
+			{ProtoV6ProviderFactories: acctest.ProviderFactories, ConfigDirectory: dir, Check: desiredIs(t, ns, name, 6)},
+			{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				ConfigDirectory:          dir,
+				ConfigVariables:          selected,
+				PlanOnly:                 true,
+				ExpectError: regexp.MustCompile(`(?s)Resource postcondition failed.*This change takes fluentd off 4 nodes \(at most 2\s+allowed\).*k8s-03 \(-1: node\s+selector does not match \(logger=fluentd\)\)`),
+			},
+			{
+				// The refresh and plan of the failed step wrote nothing.
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				ConfigDirectory:          dir,
+				Check:                    unchanged,
+			},
+		},
+	})
+}
