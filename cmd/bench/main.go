@@ -200,6 +200,9 @@ func benchNodes(ctx context.Context, c config, machine Machine, rc, dir string, 
 // clear the not-ready taints of 5,000 nodes.
 func createNodes(ctx context.Context, cluster *testcluster.Cluster, n int) error {
 	nodes := testcluster.FleetNodes(nodePrefix, n)
+	for i := max(n-tenNodes, 0); i < n; i++ {
+		nodes[i].Taints = []corev1.Taint{TenTaint}
+	}
 	err := cluster.CreateNodes(ctx, nodes)
 	if err == nil || !strings.Contains(err.Error(), "not ready") {
 		return err

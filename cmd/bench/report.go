@@ -240,6 +240,18 @@ func withWait(scenario, step string) func(*nodeRun) string {
 	}
 }
 
+// stateOf is the state file's size after the refresh that follows the apply.
+func stateOf(scenario string) func(*nodeRun) string {
+	return func(nr *nodeRun) string {
+		r := nr.find(scenario, stepRefresh.Name)
+		if r == nil || r.StateBytes == 0 {
+			return "-"
+		}
+		per := float64(r.StateBytes) / float64(nr.Nodes) / float64(max(r.Resources, 1))
+		return fmt.Sprintf("%d (%.1f)", r.StateBytes, per)
+	}
+}
+
 func peakOf(nr *nodeRun) string {
 	peak, which := 0.0, ""
 	for _, r := range nr.Results {
@@ -266,6 +278,13 @@ var summaries = []summary{
 	{"20 DaemonSets: plan (no change), predict_placement = false", wallOf("ds-20-nopredict", "plan (no change)")},
 	{"**prediction's cost in the 20-DaemonSet no-change plan**", diffOf("ds-20", "ds-20-nopredict", "plan (no change)")},
 	{"prediction's cost in the 20-DaemonSet no-change plan, CPU seconds", cpuDiffOf("ds-20", "ds-20-nopredict", "plan (no change)")},
+	{"20 DaemonSets: plan (update: toleration on 10 nodes)", wallOf("ds-20", stepPlanUpdate.Name)},
+	{"20 DaemonSets: plan (update: toleration on 10 nodes), predict_placement = false", wallOf("ds-20-nopredict", stepPlanUpdate.Name)},
+	{"**update plan with / without prediction**", ratioOf("ds-20", "ds-20-nopredict", stepPlanUpdate.Name)},
+	{"**no-change plan with / without prediction**", ratioOf("ds-20", "ds-20-nopredict", "plan (no change)")},
+	{"20 DaemonSets: state file after the refresh, bytes (per node per DaemonSet)", stateOf("ds-20")},
+	{"20 pinned DaemonSets: state file after the refresh, bytes (per node per DaemonSet)", stateOf("ds-20-pinned")},
+	{"20 DaemonSets, predict_placement = false: state file after the refresh, bytes", stateOf("ds-20-nopredict")},
 	{"20 pinned DaemonSets: plan (create)", wallOf("ds-20-pinned", "plan (create)")},
 	{"20 pinned DaemonSets: apply (waits for the rollout)", wallOf("ds-20-pinned", "apply")},
 	{"20 pinned DaemonSets: plan (no change)", wallOf("ds-20-pinned", "plan (no change)")},

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	corev1 "k8s.io/api/core/v1"
 )
 
 // scenario is one Terraform configuration and the commands timed on it.
@@ -32,6 +34,10 @@ var (
 	stepApplyPlan  = step{"apply", []string{"apply", "-input=false", "-no-color", "create.tfplan"}, 0}
 	stepApply      = step{"apply", []string{"apply", "-input=false", "-no-color", "-auto-approve"}, 0}
 	stepPlanSame   = step{"plan (no change)", []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, 0}
+	// stepRefresh is the refresh after the apply, after which the state file is measured.
+	stepRefresh = step{"refresh", []string{"apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"}, 0}
+	// stepPlanUpdate adds a toleration for the taint on the last tenNodes nodes.
+	stepPlanUpdate = step{"plan (update: toleration on 10 nodes)", []string{"plan", "-input=false", "-no-color", "-detailed-exitcode", "-var", "tolerate_ten=true"}, 2}
 	stepDestroy    = step{"destroy", []string{"destroy", "-input=false", "-no-color", "-auto-approve"}, 0}
 )
 
@@ -50,7 +56,7 @@ const (
 // scenarios lists what is measured at n nodes, in order: DaemonSets first (on nodes without
 // any benchmark label or taint), then the labels and taints, each destroyed before the next.
 func scenarios(n, foreachMax int) []scenario {
-	dsSteps := []step{stepPlanCreate, stepApplyPlan, stepPlanSame, stepDestroy}
+	dsSteps := []step{stepPlanCreate, stepApplyPlan, stepRefresh, stepPlanSame, stepPlanUpdate, stepDestroy}
 	nodeSteps := []step{stepApply, stepPlanSame, stepDestroy}
 	out := []scenario{
 		daemonSets("ds-1", 1, false, true, dsSteps),
@@ -128,7 +134,20 @@ func daemonSets(name string, d int, pinned, predict bool, steps []step) scenario
 		ns, rollout = "default", "true"
 		selector = fmt.Sprintf("\n        node_selector = { \"kubernetes.io/hostname\" = format(\"%s-%%05d\", count.index + 1) }", nodePrefix)
 	}
-	hcl := providerBlock(qpsDefault, predict) + fmt.Sprintf(`resource "k8sfleet_daemonset" "agent" {
+	hcl := providerBlock(qpsDefault, predict) + fmt.Sprintf(`variable "tolerate_ten" {
+  type    = bool
+  default = false
+}
+
+locals {
+  tolerations = [
+    { key = "node-role.kubernetes.io/master", operator = "Equal", effect = "NoSchedule" },
+    { key = "dedicated", operator = "Exists", effect = "NoExecute" },
+  ]
+  ten = [{ key = %q, operator = "Exists", effect = "NoSchedule" }]
+}
+
+resource "k8sfleet_daemonset" "agent" {
   count = %d
   metadata = {
     name      = format("%s-%%02d", count.index)
@@ -140,10 +159,7 @@ func daemonSets(name string, d int, pinned, predict bool, steps []step) scenario
     template = {
       metadata = { labels = { app = format("%s-%%02d", count.index) } }
       spec = {%s
-        tolerations = [
-          { key = "node-role.kubernetes.io/master", effect = "NoSchedule" },
-          { key = "dedicated", operator = "Exists", effect = "NoExecute" },
-        ]
+        tolerations = var.tolerate_ten ? concat(local.tolerations, local.ten) : local.tolerations
         containers = [{
           name  = "agent"
           image = "registry.k8s.io/pause:3.10"
@@ -157,10 +173,16 @@ func daemonSets(name string, d int, pinned, predict bool, steps []step) scenario
   }
   wait_for_rollout = %s
 }
-`, d, name, ns, name, name, selector, rollout)
+`, TenTaint.Key, d, name, ns, name, name, selector, rollout)
 	return scenario{Name: name, Kind: "k8sfleet_daemonset", Form: "count", Resources: d, QPS: qpsDefault, Predict: predict,
 		Pinned: pinned, Repeat: planRepeats, Steps: steps, HCL: hcl}
 }
+
+// TenTaint is on the last tenNodes nodes of every cluster: the DaemonSets do not tolerate it
+// until the update plan adds the toleration, which then changes placement on those nodes only.
+var TenTaint = corev1.Taint{Key: "bench.k8sfleet.io/ten", Value: "true", Effect: corev1.TaintEffectNoSchedule}
+
+const tenNodes = 10
 
 // nodeNames is the literal for_each set: Terraform's range() stops at 1,024 elements.
 func nodeNames(n int) string {

@@ -49,6 +49,7 @@ type Result struct {
 	CPUSeconds           float64        `json:"cpu_seconds"`
 	ProviderCPUSeconds   float64        `json:"provider_cpu_seconds"`
 	LoadAvg              float64        `json:"loadavg_1m_before"`
+	StateBytes           int64          `json:"state_bytes,omitempty"` // terraform.tfstate after the step
 	Error                string         `json:"error,omitempty"`
 }
 
@@ -176,6 +177,9 @@ func (t *tfRunner) run(ctx context.Context, label string, st step) (Result, erro
 		r.CPUSeconds = (ps.UserTime() + ps.SystemTime()).Seconds()
 	}
 
+	if fi, err := os.Stat(filepath.Join(t.dir, "terraform.tfstate")); err == nil {
+		r.StateBytes = fi.Size()
+	}
 	reqs, err2 := readRequestLog(reqLog)
 	if err2 != nil {
 		return r, err2
