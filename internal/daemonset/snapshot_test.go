@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	corev1 "k8s.io/api/core/v1"
@@ -187,5 +188,29 @@ func TestUpgradeV0JSON(t *testing.T) {
 	off, _ := upgradeV0JSON([]byte(`{"id":"a/b","expected_pod_count":null,"expected_pods":null,"excluded_nodes":null}`))
 	if string(off) != `{"excluded_node_counts":null,"expected_pod_count":null,"id":"a/b","placement_changes":null}` {
 		t.Fatalf("prediction off: %s", off)
+	}
+}
+
+// TestUpgradeV0JSON_fleet upgrades a version 0 state of a DaemonSet pinned to one of 5,000
+// nodes (the benchmark's largest: both maps full) and reports the time it takes.
+func TestUpgradeV0JSON_fleet(t *testing.T) {
+	pods, excluded := map[string]int{}, map[string]string{}
+	for i := 1; i <= 5000; i++ {
+		node := fmt.Sprintf("node-%05d", i)
+		pods[node] = 0
+		excluded[node] = "node selector does not match (kubernetes.io/hostname=node-00001)"
+	}
+	pods["node-00001"] = 1
+	delete(excluded, "node-00001")
+	in, _ := json.Marshal(map[string]any{"id": "default/agent-00", "expected_pod_count": 1, "expected_pods": pods, "excluded_nodes": excluded})
+	start := time.Now()
+	out, err := upgradeV0JSON(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("upgraded a %d-byte state to %d bytes in %s", len(in), len(out), time.Since(start))
+	want := `{"excluded_node_counts":{"node selector does not match (kubernetes.io/hostname=node-00001)":4999},"expected_pod_count":1,"id":"default/agent-00","placement_changes":{}}`
+	if string(out) != want {
+		t.Fatalf("got %s", out)
 	}
 }

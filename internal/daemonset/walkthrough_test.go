@@ -146,8 +146,8 @@ func TestAccDaemonSet_walkthrough(t *testing.T) {
 			},
 			{
 				// A node joins: the DaemonSet's configuration did not change, and neither does its plan.
-				PreConfig: func() { joinNode(t, acctest.RandomName("joined")) },
-				Config:    selecting.hcl(),
+				PreConfig:        func() { joinNode(t, acctest.RandomName("joined")) },
+				Config:           selecting.hcl(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{

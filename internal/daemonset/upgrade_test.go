@@ -1,0 +1,50 @@
+package daemonset_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
+)
+
+// TestAccDaemonSet_upgradeFromV0 plans a state of schema version 0, written by the provider
+// before placement_changes replaced expected_pods (testdata/upgrade-v0), against the same
+// DaemonSet: no change, with and without refresh.
+func TestAccDaemonSet_upgradeFromV0(t *testing.T) {
+	c := acctest.Cluster(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	config, err := os.ReadFile(filepath.Join("testdata", "upgrade-v0", "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture, err := os.ReadFile(filepath.Join("testdata", "upgrade-v0", "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The DaemonSet the old state describes, written under the same field manager.
+	writer := acctest.NewCLI(t, c.Kubeconfig)
+	writeFile(t, filepath.Join(writer.Dir, "main.tf"), config)
+	if out, err := writer.Run(ctx, "apply", "-auto-approve"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	cli := acctest.NewCLI(t, c.Kubeconfig)
+	writeFile(t, filepath.Join(cli.Dir, "main.tf"), config)
+	writeFile(t, filepath.Join(cli.Dir, "terraform.tfstate"), fixture)
+	t.Cleanup(func() { _, _ = cli.Run(context.Background(), "destroy", "-auto-approve") })
+	for _, args := range [][]string{{"plan", "-refresh=false", "-detailed-exitcode"}, {"plan", "-detailed-exitcode"}} {
+		if out, err := cli.Run(ctx, args...); err != nil {
+			t.Fatalf("terraform %v on the version 0 state: %v\n%s", args, err, out)
+		}
+	}
+}
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
