@@ -176,7 +176,7 @@ func TestAccDaemonSet_rollout(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("expected_pod_count"), knownvalue.Int64Exact(0)),
 				}},
-				Check: resource.TestCheckResourceAttr(addr, "status.desired_number_scheduled", "0"),
+				Check: desiredIs(t, "default", name, 0),
 			},
 			{
 				Config:      hugeHCL,

@@ -151,7 +151,7 @@ func mergedManager(ds *appsv1.DaemonSet) (metav1.ManagedFieldsEntry, error) {
 	}, nil
 }
 
-// fromLive sets metadata, spec and status of m from the live object.
+// fromLive sets metadata and spec of m from the live object.
 func (m *model) fromLive(ctx context.Context, ds *appsv1.DaemonSet, imported bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	owned, err := ownedFields(ds, m.FieldManager.ValueString(), imported)
@@ -167,7 +167,6 @@ func (m *model) fromLive(ctx context.Context, ds *appsv1.DaemonSet, imported boo
 	}
 	m.Metadata, m.Spec = meta, spec
 	m.ID = types.StringValue(ds.Namespace + "/" + ds.Name)
-	m.Status = statusValue(ds)
 	return diags
 }
 
@@ -182,18 +181,4 @@ func stringMap(raw any) types.Map {
 		vals[k] = types.StringValue(s)
 	}
 	return types.MapValueMust(types.StringType, vals)
-}
-
-func statusValue(ds *appsv1.DaemonSet) types.Object {
-	s := ds.Status
-	return types.ObjectValueMust(statusAttrTypes, map[string]attr.Value{
-		"current_number_scheduled": types.Int64Value(int64(s.CurrentNumberScheduled)),
-		"desired_number_scheduled": types.Int64Value(int64(s.DesiredNumberScheduled)),
-		"number_misscheduled":      types.Int64Value(int64(s.NumberMisscheduled)),
-		"number_ready":             types.Int64Value(int64(s.NumberReady)),
-		"number_available":         types.Int64Value(int64(s.NumberAvailable)),
-		"number_unavailable":       types.Int64Value(int64(s.NumberUnavailable)),
-		"updated_number_scheduled": types.Int64Value(int64(s.UpdatedNumberScheduled)),
-		"observed_generation":      types.Int64Value(s.ObservedGeneration),
-	})
 }

@@ -38,6 +38,8 @@ data "k8sfleet_daemonset_placement" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("expected_pod_count"), knownvalue.Int64Exact(3)),
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("nodes"), knownvalue.ListSizeExact(6)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("status").AtMapKey("desired_number_scheduled"), knownvalue.Int64Exact(3)),
+					statecheck.ExpectKnownValue(ds, tfjsonpath.New("status").AtMapKey("number_available"), knownvalue.Int64Exact(3)),
 					statecheck.ExpectKnownValue(ds, node(0).AtMapKey("name"), knownvalue.StringExact("k8s-01")),
 					statecheck.ExpectKnownValue(ds, node(0).AtMapKey("should_run"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(ds, node(0).AtMapKey("reason"), knownvalue.Null()),

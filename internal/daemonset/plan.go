@@ -57,14 +57,12 @@ func (r *Resource) modifyPlan(ctx context.Context, req resource.ModifyPlanReques
 	}
 	if state != nil && !changed(&plan, state) {
 		plan.PlacementChanges, plan.ExpectedPodCount, plan.ExcludedNodeCounts = state.PlacementChanges, state.ExpectedPodCount, state.ExcludedNodeCounts
-		plan.Status = state.Status
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
 	if state != nil && !state.Spec.IsNull() {
 		replaceOnSelectorChange(&plan, state, resp)
 	}
-	plan.Status = types.ObjectUnknown(statusAttrTypes)
 	defer func() { resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...) }()
 
 	if !r.client.Configured() || !req.Config.Raw.IsFullyKnown() {

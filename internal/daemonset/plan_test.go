@@ -69,10 +69,10 @@ func planFor(t *testing.T, s tfsdk.Plan, tolerate, asConfig bool) tfsdk.Plan {
 		ID: types.StringUnknown(), Metadata: meta, Spec: specObj,
 		FieldManager: types.StringValue(DefaultFieldManager), Force: types.BoolValue(false), WaitForRollout: types.BoolValue(true),
 		PlacementChanges: types.MapUnknown(types.StringType), ExpectedPodCount: types.Int64Unknown(), ExcludedNodeCounts: types.MapUnknown(types.Int64Type),
-		Status: types.ObjectUnknown(statusAttrTypes), Timeouts: timeouts.Value{Object: types.ObjectNull(tt)},
+		Timeouts: timeouts.Value{Object: types.ObjectNull(tt)},
 	}
 	if asConfig {
-		mod.ID, mod.ExpectedPodCount, mod.Status = types.StringNull(), types.Int64Null(), types.ObjectNull(statusAttrTypes)
+		mod.ID, mod.ExpectedPodCount = types.StringNull(), types.Int64Null()
 		mod.PlacementChanges, mod.ExcludedNodeCounts = types.MapNull(types.StringType), types.MapNull(types.Int64Type)
 		mod.Metadata = types.ObjectValueMust(metadataAttrTypes, map[string]attr.Value{
 			"name": types.StringValue("fluentd"), "namespace": types.StringValue("kube-system"),
@@ -227,7 +227,6 @@ func TestModifyPlan_updateFromSnapshot(t *testing.T) {
 			state.Get(ctx, &prior)
 			prior.ID = types.StringValue("kube-system/fluentd")
 			setPrediction(&prior, placement.Predict(&live.Spec.Template.Spec, nodeObjects(demoNodes(3)), placement.Options{}), nil)
-			prior.Status = statusValue(live)
 			state.Set(ctx, &prior)
 			plan := planFor(t, emptyPlan(ctx), tc.tolerate, false)
 			config := planFor(t, emptyPlan(ctx), tc.tolerate, true)

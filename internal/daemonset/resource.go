@@ -179,11 +179,10 @@ func (r *Resource) finishApply(ctx context.Context, plan *model, ds *appsv1.Daem
 			ds = latest
 		}
 	}
-	plan.Status = statusValue(ds)
 	r.fillUnknownPrediction(ctx, plan, &ds.Spec.Template.Spec, diags)
 }
 
-// Read refreshes the managed fields, the status and the prediction from the cluster, and
+// Read refreshes the managed fields and the prediction from the cluster, and
 // keeps the node facts and the live template's placement for the next plans (snapshot.go).
 func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state model

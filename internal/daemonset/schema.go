@@ -33,17 +33,6 @@ var specOptions = kubeschema.Options{
 // DefaultFieldManager is the server-side apply field manager unless field_manager is set.
 const DefaultFieldManager = "k8sfleet"
 
-var statusAttrTypes = map[string]attr.Type{
-	"current_number_scheduled": types.Int64Type,
-	"desired_number_scheduled": types.Int64Type,
-	"number_misscheduled":      types.Int64Type,
-	"number_ready":             types.Int64Type,
-	"number_available":         types.Int64Type,
-	"number_unavailable":       types.Int64Type,
-	"updated_number_scheduled": types.Int64Type,
-	"observed_generation":      types.Int64Type,
-}
-
 var metadataAttrTypes = map[string]attr.Type{
 	"name":        types.StringType,
 	"namespace":   types.StringType,
@@ -53,10 +42,6 @@ var metadataAttrTypes = map[string]attr.Type{
 }
 
 func resourceSchema(ctx context.Context) schema.Schema {
-	statusAttrs := map[string]schema.Attribute{}
-	for name := range statusAttrTypes {
-		statusAttrs[name] = schema.Int64Attribute{Computed: true, Description: "DaemonSet status `" + name + "`."}
-	}
 	return schema.Schema{
 		Version: schemaVersion,
 		Description: "Manages an apps/v1 DaemonSet with server-side apply, and predicts in every plan which nodes gain or " +
@@ -133,10 +118,6 @@ func resourceSchema(ctx context.Context) schema.Schema {
 				Description: "Each reason a node gets no pod (the untolerated taint, the node selector or affinity that does " +
 					"not match, the pinned nodeName) to the number of nodes excluded for it.",
 			},
-			"status": schema.SingleNestedAttribute{
-				Computed: true, Attributes: statusAttrs,
-				Description: "The DaemonSet's status counters as last read.",
-			},
 			"timeouts": kubeattr.Timeouts(ctx, "5m", "Covers the write and, with `wait_for_rollout`, the rollout."),
 		},
 	}
@@ -155,7 +136,6 @@ type model struct {
 	PlacementChanges   types.Map      `tfsdk:"placement_changes"`
 	ExpectedPodCount   types.Int64    `tfsdk:"expected_pod_count"`
 	ExcludedNodeCounts types.Map      `tfsdk:"excluded_node_counts"`
-	Status             types.Object   `tfsdk:"status"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
 }
 

@@ -202,7 +202,8 @@ func TestUpgradeV0JSON_fleet(t *testing.T) {
 	}
 	pods["node-00001"] = 1
 	delete(excluded, "node-00001")
-	in, _ := json.Marshal(map[string]any{"id": "default/agent-00", "expected_pod_count": 1, "expected_pods": pods, "excluded_nodes": excluded})
+	in, _ := json.Marshal(map[string]any{"id": "default/agent-00", "expected_pod_count": 1, "expected_pods": pods, "excluded_nodes": excluded,
+		"status": map[string]int{"desired_number_scheduled": 1}})
 	start := time.Now()
 	out, err := upgradeV0JSON(in)
 	if err != nil {

@@ -9,7 +9,8 @@ import (
 )
 
 // schemaVersion 1 replaced the per-node maps expected_pods and excluded_nodes (version 0)
-// with placement_changes and excluded_node_counts.
+// with placement_changes and excluded_node_counts, and moved status to the data source
+// k8sfleet_daemonset_placement.
 const schemaVersion = 1
 
 var _ resource.ResourceWithUpgradeState = &Resource{}
@@ -50,6 +51,7 @@ func upgradeV0JSON(in []byte) ([]byte, error) {
 	}
 	delete(object, "expected_pods")
 	delete(object, "excluded_nodes")
+	delete(object, "status") // moved to k8sfleet_daemonset_placement
 	counts := map[string]int64{}
 	for _, reason := range excluded {
 		counts[reason]++
