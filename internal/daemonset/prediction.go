@@ -83,3 +83,17 @@ func (r *Resource) refreshPrediction(ctx context.Context, m *model, ds *appsv1.D
 	setPrediction(m, placement.Predict(&ds.Spec.Template.Spec, list.Nodes, r.placementOptions()), nil)
 	diags.Append(saveSnapshot(ctx, p, list, ds, m.FieldManager.ValueString())...)
 }
+
+// snapshotAfterApply records the applied template for the plans that follow before the next
+// refresh (-refresh=false), so that their baseline is what this apply wrote.
+func (r *Resource) snapshotAfterApply(ctx context.Context, ds *appsv1.DaemonSet, manager string, p privateSetter, diags *diag.Diagnostics) {
+	if !r.client.Options.PredictPlacement {
+		return
+	}
+	list, err := r.client.Nodes.List(ctx)
+	if err != nil {
+		diags.AddWarning("Cannot record the node snapshot", kube.Explain(err, "list", "nodes"))
+		return
+	}
+	diags.Append(saveSnapshot(ctx, p, list, ds, manager)...)
+}

@@ -81,7 +81,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
-	if form, ok := r.write(ctx, req.Config, &plan, timeout, true, &resp.Diagnostics); ok {
+	if form, ok := r.write(ctx, req.Config, &plan, timeout, true, resp.Private, &resp.Diagnostics); ok {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStoredForm, form)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
@@ -97,7 +97,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
 	takeOver := r.beforeTakeover(ctx, req, &plan, &resp.Diagnostics)
-	if form, ok := r.write(ctx, req.Config, &plan, timeout, false, &resp.Diagnostics); ok {
+	if form, ok := r.write(ctx, req.Config, &plan, timeout, false, resp.Private, &resp.Diagnostics); ok {
 		r.afterTakeover(ctx, &plan, takeOver, resp)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStoredForm, form)...)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
@@ -108,8 +108,9 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 // write applies the configured object (the plan keeps prior values where the server stores
 // them the same, the configuration says what this manager owns) and waits for its rollout; it
 // reports whether the object was written, so that state is saved exactly when the cluster has
-// it, and returns the stored form of what it sent.
-func (r *Resource) write(ctx context.Context, config tfsdk.Config, plan *model, timeout time.Duration, create bool, diags *diag.Diagnostics) ([]byte, bool) {
+// it, and returns the stored form of what it sent. It records the applied template in the
+// node snapshot of p.
+func (r *Resource) write(ctx context.Context, config tfsdk.Config, plan *model, timeout time.Duration, create bool, p privateSetter, diags *diag.Diagnostics) ([]byte, bool) {
 	if diags.HasError() {
 		return nil, false
 	}
@@ -148,6 +149,7 @@ func (r *Resource) write(ctx context.Context, config tfsdk.Config, plan *model, 
 		form, _ = f.encode()
 	}
 	r.finishApply(ctx, plan, ds, diags)
+	r.snapshotAfterApply(ctx, ds, plan.FieldManager.ValueString(), p, diags)
 	return form, true
 }
 
