@@ -116,8 +116,9 @@ func (r *Resource) modifyPlan(ctx context.Context, req resource.ModifyPlanReques
 	}
 	summary := placement.ChangeSummary(want.ds.Namespace, want.ds.Name, f.from, f.after.Count(), f.changes, summaryLimit)
 	title := fmt.Sprintf("DaemonSet %s/%s placement", want.ds.Namespace, want.ds.Name)
-	if exists {
-		// The create half of a replacement, or a create that apply refuses. During apply,
+	if exists || (state == nil && snap != nil) {
+		// The create half of a replacement (the old object exists, or Terraform handed over
+		// the update half's private state), or a create that apply refuses. During apply,
 		// Terraform deletes the old DaemonSet and then plans this create again with neither
 		// prior state nor private state: a known prediction could then differ (a node joined)
 		// and fail the apply after the delete. Unknown accepts whatever that plan finds.
