@@ -123,7 +123,7 @@ func (r *Resource) modifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		// prior state nor private state: a known prediction could then differ (a node joined)
 		// and fail the apply after the delete. Unknown accepts whatever that plan finds.
 		setPredictionUnknown(&plan)
-		resp.Diagnostics.AddWarning(title, summary+"\n\nThe DaemonSet is replaced: the prediction is shown here and known after apply.")
+		resp.Diagnostics.AddWarning(title, summary+"\n\nA DaemonSet of this name exists (the create half of a replacement): the values are known after apply.")
 		return
 	}
 	setPrediction(&plan, f.after, f.changes)
