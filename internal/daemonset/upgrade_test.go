@@ -21,7 +21,7 @@ func TestAccDaemonSet_upgradeFromV0(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fixture, err := os.ReadFile(filepath.Join("testdata", "upgrade-v0", "terraform.tfstate"))
+	fixture, err := os.ReadFile(filepath.Join("testdata", "upgrade-v0", "state-v0.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

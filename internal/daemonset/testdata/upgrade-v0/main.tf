@@ -1,4 +1,4 @@
-# The configuration terraform.tfstate was written with, by the provider before placement_changes
+# The configuration state-v0.json was written with, by the provider before placement_changes
 # (schema version 0, with expected_pods and excluded_nodes).
 terraform {
   required_providers {
