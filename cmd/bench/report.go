@@ -560,12 +560,12 @@ func renderPage(c config) (string, error) {
 		"sampled from /proc every 100 ms. A node LIST of N nodes takes ceil(N/500) requests (pages). The machine is " +
 		"shared with other work: each command's row gives the 1-minute load average before it ran, and each " +
 		"DaemonSet plan runs three times, the fastest counting.\n\n" +
-		"Two DaemonSet shapes: *every node* is a typical fleet agent that selects every node (expected_pods has N " +
-		"entries, excluded_nodes none); it lives in a namespace with a ResourceQuota of zero pods, because 20 " +
+		"Two DaemonSet shapes: *every node* is a typical fleet agent that selects every node (the last 10 nodes carry a " +
+		"taint it tolerates only in the update plan); it lives in a namespace with a ResourceQuota of zero pods, because 20 " +
 		"DaemonSets on 5,000 fake nodes would be 100,000 pods, more than this machine holds, so its apply does " +
 		"not wait for a rollout. *Pinned* DaemonSets run on one node each (node_selector on the hostname), their " +
-		"pod really runs and apply waits for the rollout, and excluded_nodes has N-1 entries with a reason " +
-		"each: the largest plan and state the prediction makes. The prediction's cost is the plan's wall time " +
+		"pod really runs and apply waits for the rollout, and N-1 nodes are excluded (one reason, with the " +
+		"provider before issue 13 an entry per node in excluded_nodes). The prediction's cost is the plan's wall time " +
 		"minus that of the same 20 DaemonSets with `predict_placement = false`.\n\n")
 	b.WriteString("## Targets\n\n")
 	b.WriteString(renderTargets(runs))

@@ -124,10 +124,10 @@ provider "k8sfleet" {
 // wait for a rollout.
 const QuotaNamespace = "bench-no-pods"
 
-// daemonSets is d DaemonSets. On every node (pinned false) they are a typical fleet agent:
-// expected_pods has n entries and excluded_nodes none. Pinned, each runs on one node picked
-// by node_selector (its pod really runs, and apply waits for the rollout), and excluded_nodes
-// has n-1 entries with a reason each: the largest state and plan the prediction makes.
+// daemonSets is d DaemonSets. On every node (pinned false) they are a typical fleet agent.
+// Pinned, each runs on one node picked by node_selector (its pod really runs, and apply waits
+// for the rollout), and n-1 nodes are excluded. The update plan adds a toleration for the taint
+// on the last tenNodes nodes.
 func daemonSets(name string, d int, pinned, predict bool, steps []step) scenario {
 	ns, selector, rollout := QuotaNamespace, "", "false"
 	if pinned {
