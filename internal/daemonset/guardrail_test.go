@@ -29,11 +29,13 @@ func TestAccDaemonSet_guardrail(t *testing.T) {
 		}
 		return nil
 	}
+	t.Cleanup(func() { labelNodes(t, "null", "k8s-01", "k8s-02") })
 	resource.Test(t, resource.TestCase{
 		CheckDestroy: checkDestroyed(t, ns, name),
 		Steps: []resource.TestStep{
 			{ProtoV6ProviderFactories: acctest.ProviderFactories, ConfigDirectory: dir, Check: desiredIs(t, ns, name, 6)},
 			{
+				PreConfig:                func() { labelNodes(t, `"fluentd"`, "k8s-01", "k8s-02") },
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
 				ConfigDirectory:          dir,
 				ConfigVariables:          selected,
