@@ -78,11 +78,6 @@ output "expected_pod_count" {
   value = k8sfleet_daemonset.fluentd.expected_pod_count
 }
 
-output "placement_changes" {
-  description = "Each node this plan gives a pod (+1) or takes one from (-1), with the reason."
-  value       = k8sfleet_daemonset.fluentd.placement_changes
-}
-
 output "excluded_node_counts" {
   value = k8sfleet_daemonset.fluentd.excluded_node_counts
 }

@@ -45,7 +45,3 @@ resource "k8sfleet_daemonset" "fluentd" {
 output "fluentd_pods" {
   value = k8sfleet_daemonset.fluentd.expected_pod_count
 }
-
-output "fluentd_changes" {
-  value = k8sfleet_daemonset.fluentd.placement_changes
-}
