@@ -33,9 +33,13 @@ func TestAccDaemonSet_guardrail(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		CheckDestroy: checkDestroyed(t, ns, name),
 		Steps: []resource.TestStep{
-			{ProtoV6ProviderFactories: acctest.ProviderFactories, ConfigDirectory: dir, Check: desiredIs(t, ns, name, 6)},
 			{
+				// The labels are there before the refresh that the plan of the next step predicts from
+				// (that step plans with -refresh=false first).
 				PreConfig:                func() { labelNodes(t, `"fluentd"`, "k8s-01", "k8s-02") },
+				ProtoV6ProviderFactories: acctest.ProviderFactories, ConfigDirectory: dir, Check: desiredIs(t, ns, name, 6),
+			},
+			{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
 				ConfigDirectory:          dir,
 				ConfigVariables:          selected,
