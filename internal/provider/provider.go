@@ -6,9 +6,11 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/manifestfunc"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodes"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placementdata"
 )
@@ -16,7 +18,7 @@ import (
 // Address is the provider's registry address.
 const Address = "registry.terraform.io/k8sfleet/k8sfleet"
 
-var _ provider.Provider = &Provider{}
+var _ provider.ProviderWithFunctions = &Provider{}
 
 // Provider is the k8sfleet provider.
 type Provider struct {
@@ -47,4 +49,9 @@ func (p *Provider) Resources(context.Context) []func() resource.Resource {
 // DataSources lists the data sources.
 func (p *Provider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{nodes.NewDataSource, placementdata.NewDataSource}
+}
+
+// Functions lists the provider-defined functions (Terraform 1.8+, OpenTofu 1.7+).
+func (p *Provider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{manifestfunc.New}
 }
