@@ -84,6 +84,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	if form, ok := r.write(ctx, req.Config, &plan, timeout, true, resp.Private, &resp.Diagnostics); ok {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStoredForm, form)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(plan.setIdentity(ctx, resp.Identity)...)
 	}
 }
 
@@ -102,6 +103,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStoredForm, form)...)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(plan.setIdentity(ctx, resp.Identity)...)
 	}
 }
 
@@ -220,6 +222,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 	}
 	r.refreshPrediction(ctx, &state, ds, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ds.Namespace, ds.Name)...)
 }
 
 // Delete removes the DaemonSet and waits until it is gone.
@@ -243,9 +246,12 @@ func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp 
 	}
 }
 
-// ImportState takes `namespace/name`; the first refresh adopts the fields its writers own.
+// ImportState takes `namespace/name` or the identity; the first refresh adopts the fields
+// its writers own.
 func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	ns, name, err := splitID(req.ID)
+	id, diags := importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	ns, name, err := splitID(id)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
@@ -255,6 +261,7 @@ func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequ
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force"), false)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_rollout"), true)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ns, name)...)
 }
 
 func splitID(id string) (string, string, error) {
