@@ -268,10 +268,10 @@ func exampleDirs(t *testing.T, root string) []string {
 	return dirs
 }
 
-// copyExample copies the .tf and .tfvars files of dir into a temporary directory. Resource
-// and data source examples leave out the terraform block (the Registry page shows just the
-// resource), so without a required_providers of its own the copy gets one naming
-// k8sfleet/k8sfleet; otherwise terraform would look for hashicorp/k8sfleet.
+// copyExample copies the .tf, .tfvars and .yaml (read with file()) files of dir into a
+// temporary directory. Resource and data source examples leave out the terraform block (the
+// Registry page shows just the resource), so without a required_providers of its own the
+// copy gets one naming k8sfleet/k8sfleet; otherwise terraform would look for hashicorp/k8sfleet.
 func copyExample(t *testing.T, dir string) string {
 	t.Helper()
 	work := t.TempDir()
@@ -305,7 +305,7 @@ func copyExample(t *testing.T, dir string) string {
 }
 
 func isConfigFile(name string) bool {
-	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tfvars")
+	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".yaml")
 }
 
 func run(t *testing.T, bin, rc, dir string, args ...string) {
