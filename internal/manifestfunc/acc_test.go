@@ -3,6 +3,7 @@ package manifestfunc_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/manifestfunc"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
 )
 
@@ -100,7 +102,8 @@ func TestAccManifest_shapes(t *testing.T) {
 	}
 }
 
-// TestAccManifest_corpus runs the fidelity corpus through the function, once it exists.
+// TestAccManifest_corpus runs the fidelity corpus through the function, once it exists:
+// each applies with the controller's count equal to the planned one, and plans empty.
 func TestAccManifest_corpus(t *testing.T) {
 	acctest.Cluster(t)
 	files, _ := filepath.Glob(filepath.Join(acctest.RepoRoot(), "internal", "daemonset", "testdata", "corpus", "*.yaml"))
@@ -109,15 +112,43 @@ func TestAccManifest_corpus(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds, err := manifestfunc.ParseText(string(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ns := ds.Namespace
+			if ns == "" {
+				ns = "default"
+			}
 			resource.Test(t, resource.TestCase{
 				TerraformVersionChecks:   functionsAvailable,
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				CheckDestroy:             checkDestroyed(t, ns, ds.Name),
 				Steps: []resource.TestStep{
-					{Config: manifestConfig(f)},
+					{Config: manifestConfig(f), Check: predictedIsDesired(t, ns, ds.Name)},
 					{Config: manifestConfig(f), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 				},
 			})
 		})
+	}
+}
+
+// predictedIsDesired compares the planned expected_pod_count with the controller's count.
+func predictedIsDesired(t *testing.T, namespace, name string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		var want int32
+		if _, err := fmt.Sscan(rs.Primary.Attributes["expected_pod_count"], &want); err != nil {
+			return fmt.Errorf("expected_pod_count %q: %w", rs.Primary.Attributes["expected_pod_count"], err)
+		}
+		return desiredIs(t, namespace, name, want)(s)
 	}
 }
 
