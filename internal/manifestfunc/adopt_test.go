@@ -83,7 +83,7 @@ func TestAccAdopt_threeWays(t *testing.T) {
 				if err := creators[way](ctx, c, ds, manifest); err != nil {
 					t.Fatal(err)
 				}
-				live := settle(t, c, name)
+				live := settle(t, c, "default", name)
 				file := filepath.Join(t.TempDir(), "agent.yaml")
 				input := manifest
 				if source == "kubectl-get" {
@@ -113,12 +113,12 @@ func TestAccAdopt_threeWays(t *testing.T) {
 
 // settle waits until the controller has observed the DaemonSet and its pods are available,
 // so that the resourceVersion changes only if someone writes.
-func settle(t *testing.T, c kubernetes.Interface, name string) *appsv1.DaemonSet {
+func settle(t *testing.T, c kubernetes.Interface, namespace, name string) *appsv1.DaemonSet {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	var last string
 	for {
-		ds, err := c.AppsV1().DaemonSets("default").Get(context.Background(), name, metav1.GetOptions{})
+		ds, err := c.AppsV1().DaemonSets(namespace).Get(context.Background(), name, metav1.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
