@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -124,6 +125,7 @@ func TestAccManifest_corpus(t *testing.T) {
 			if ns == "" {
 				ns = "default"
 			}
+			ensureServiceAccount(t, f)
 			resource.Test(t, resource.TestCase{
 				TerraformVersionChecks:   functionsAvailable,
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -157,6 +159,7 @@ func testShape(t *testing.T, file, namespace, name string, nodes []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ensureServiceAccount(t, file)
 	start := time.Now()
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   functionsAvailable,
@@ -205,5 +208,32 @@ func checkDestroyed(t *testing.T, namespace, name string) resource.TestCheckFunc
 			return nil
 		}
 		return fmt.Errorf("DaemonSet %s/%s still exists (err %v)", namespace, name, err)
+	}
+}
+
+// ensureServiceAccount creates the manifest's service account, which the ServiceAccount
+// admission plugin requires before the controller can create a pod.
+func ensureServiceAccount(t *testing.T, file string) {
+	t.Helper()
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := manifestfunc.ParseText(string(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	account := ds.Spec.Template.Spec.ServiceAccountName
+	if account == "" {
+		return
+	}
+	ns := ds.Namespace
+	if ns == "" {
+		ns = "default"
+	}
+	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: account, Namespace: ns}}
+	_, err = acctest.Cluster(t).Client.CoreV1().ServiceAccounts(ns).Create(context.Background(), sa, metav1.CreateOptions{})
+	if err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatal(err)
 	}
 }

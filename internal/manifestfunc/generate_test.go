@@ -30,6 +30,11 @@ func TestAccAdopt_generatedConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
+	manifestFile := filepath.Join(t.TempDir(), "agent.yaml")
+	if err := os.WriteFile(manifestFile, manifest, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ensureServiceAccount(t, manifestFile)
 	if err := creators["kubectl-apply"](ctx, c, ds, manifest); err != nil {
 		t.Fatal(err)
 	}
@@ -49,14 +54,10 @@ func TestAccAdopt_generatedConfig(t *testing.T) {
 	lines := strings.Count(string(generated), "\n")
 	nulls := strings.Count(string(generated), "= null")
 
-	file := filepath.Join(cli.Dir, "agent.yaml")
-	if err := os.WriteFile(file, manifest, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	if err := os.Remove(filepath.Join(cli.Dir, "generated.tf")); err != nil {
 		t.Fatal(err)
 	}
-	config := strings.Replace(manifestConfig(file), "terraform {\n  required_providers {\n    k8sfleet = { source = \"k8sfleet/k8sfleet\" }\n  }\n}\n", "", 1)
+	config := strings.Replace(manifestConfig(manifestFile), "terraform {\n  required_providers {\n    k8sfleet = { source = \"k8sfleet/k8sfleet\" }\n  }\n}\n", "", 1)
 	cli.Write(t, "provider \"k8sfleet\" {}\n"+config+importBlock)
 	out, err := cli.Run(ctx, "plan", "-detailed-exitcode")
 	if err != nil {
