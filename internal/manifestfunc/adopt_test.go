@@ -3,6 +3,7 @@ package manifestfunc_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -94,6 +95,10 @@ func TestAccAdopt_threeWays(t *testing.T) {
 				}
 				revisions := revisionCount(t, c, name)
 				config := manifestConfig(file) + fmt.Sprintf("import {\n  to = %s\n  id = \"default/%s\"\n}\n", addr, name)
+				if reason, ok := pending[way+"/"+source]; ok {
+					planPending(t, config, reason)
+					return
+				}
 				resource.Test(t, resource.TestCase{
 					TerraformVersionChecks:   functionsAvailable,
 					ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -109,6 +114,34 @@ func TestAccAdopt_threeWays(t *testing.T) {
 			})
 		}
 	}
+}
+
+// pending are the cases whose adoption plan is not a no-op yet, with the reason: a
+// configuration value equal to what the API server stores still plans as a change until
+// the equality rule of issue #12. They run the plan and log what it shows, and fail once it
+// is empty, so that they join the others.
+var pending = map[string]string{}
+
+func planPending(t *testing.T, config, reason string) {
+	t.Helper()
+	cli := acctest.NewCLI(t, os.Getenv("KUBE_CONFIG_PATH"))
+	cli.Write(t, strings.Replace(config, "terraform {\n  required_providers {\n    k8sfleet = { source = \"k8sfleet/k8sfleet\" }\n  }\n}\n", "", 1))
+	out, err := cli.Run(context.Background(), "plan", "-detailed-exitcode")
+	var exit interface{ ExitCode() int }
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		t.Fatalf("pending (%s) but the plan is not a change (%v): remove it from pending\n%s", reason, err, out)
+	}
+	t.Logf("pending: %s; the adoption plan shows:\n%s", reason, planBody(out))
+}
+
+// planBody is the plan's resource diff, without the refresh lines and warnings.
+func planBody(out string) string {
+	start := strings.Index(out, "Terraform will perform")
+	end := strings.Index(out, "Plan:")
+	if start < 0 || end < start {
+		return out
+	}
+	return out[start : end+strings.Index(out[end:], "\n")]
 }
 
 // settle waits until the controller has observed the DaemonSet and its pods are available,
