@@ -46,7 +46,7 @@ func (f *Function) Definition(_ context.Context, _ function.DefinitionRequest, r
 			"(`uid`, `resourceVersion`, `generation`, `creationTimestamp`, `managedFields`) and kubectl's " +
 			"`last-applied-configuration` annotation are dropped, so `kubectl get -o yaml` output works as is. " +
 			"Prefer the text form for YAML: `yamldecode` reads `defaultMode: 0400` as the decimal 400, " +
-			"Kubernetes as the octal 0400 (256).",
+			"Kubernetes as the octal 0400 (256). Provider-defined functions need Terraform 1.8+ or OpenTofu 1.7+.",
 		Parameters: []function.Parameter{
 			function.DynamicParameter{
 				Name:                "manifest",
