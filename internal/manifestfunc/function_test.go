@@ -57,7 +57,11 @@ func TestRun_text(t *testing.T) {
 		t.Errorf("annotations %s", got)
 	}
 	// `resources: {}` from the manifest is an empty object of a non-pointer field: absent.
-	containers := attrAt(t, obj, "spec", "template", "spec", "containers").(types.List).Elements()
+	list, ok := attrAt(t, obj, "spec", "template", "spec", "containers").(types.List)
+	if !ok {
+		t.Fatal("containers is not a list")
+	}
+	containers := list.Elements()
 	if got := attrAt(t, containers[0], "resources"); !got.IsNull() {
 		t.Errorf("resources %s, want null", got)
 	}
@@ -114,7 +118,11 @@ func tfValue(t *testing.T, v any) attr.Value {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dv.(types.Dynamic).UnderlyingValue()
+	d, ok := dv.(types.Dynamic)
+	if !ok {
+		t.Fatalf("%T is not dynamic", dv)
+	}
+	return d.UnderlyingValue()
 }
 
 func toTF(v any) tftypes.Value {
