@@ -202,6 +202,8 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 	ds, err := r.client.Clientset.AppsV1().DaemonSets(ns).Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		tflog.Info(ctx, "DaemonSet is gone; removing it from state", map[string]any{"namespace": ns, "name": name})
+		// The framework requires an identity after every Read, a removal included.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ns, name)...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
