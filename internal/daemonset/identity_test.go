@@ -26,7 +26,13 @@ func TestAccDaemonSet_identity(t *testing.T) {
 	manifest := `{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"` + name + `","namespace":"default"},` +
 		`"spec":{"selector":{"matchLabels":{"name":"` + name + `"}},"template":{"metadata":{"labels":{"name":"` + name + `"}},` +
 		`"spec":{"containers":[{"name":"agent","image":"agent:v1"}]}}}}`
+	// The import step writes its own configuration, which needs the provider's source.
 	config := `
+terraform {
+  required_providers {
+    k8sfleet = { source = "k8sfleet/k8sfleet" }
+  }
+}
 resource "k8sfleet_daemonset" "test" {
   metadata = { name = "` + name + `" }
   spec = {
