@@ -1,7 +1,6 @@
 package kubeschema
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -12,70 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"k8s.io/apimachinery/pkg/api/resource"
 )
-
-// FromTyped converts a typed k8s.io/api value (an appsv1.DaemonSetSpec) into a framework
-// object of its derived type. It goes through the value's JSON encoding, less what
-// encoding/json writes for fields left unset that are not pointers (`resources: {}`,
-// `updateStrategy: {}`, `creationTimestamp: null`): the API server reads those as absent,
-// and as values they would be fields the configuration claims to manage.
-func FromTyped(v any, opts Options) (types.Object, error) {
-	t := reflect.TypeOf(v)
-	b, err := json.Marshal(v)
-	if err != nil {
-		return types.ObjectNull(AttrTypes(t, opts)), err
-	}
-	var m map[string]any
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil {
-		return types.ObjectNull(AttrTypes(t, opts)), err
-	}
-	pruneUnset(m, t)
-	return FromKube(m, t, opts)
-}
-
-// pruneUnset removes from raw, the JSON of a value of type t, the nulls and the empty
-// objects of non-pointer struct fields.
-func pruneUnset(raw any, t reflect.Type) {
-	t = deref(t)
-	if ownJSON(t) {
-		return
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		m, ok := raw.(map[string]any)
-		if !ok {
-			return
-		}
-		fields := jsonFields(t)
-		for key, v := range m {
-			ft, known := fields[key]
-			if !known {
-				continue
-			}
-			pruneUnset(v, ft)
-			sub, isObject := v.(map[string]any)
-			if v == nil || (isObject && len(sub) == 0 && ft.Kind() == reflect.Struct && !ownJSON(ft)) {
-				delete(m, key)
-			}
-		}
-	case reflect.Slice:
-		if items, ok := raw.([]any); ok {
-			for _, item := range items {
-				pruneUnset(item, t.Elem())
-			}
-		}
-	case reflect.Map:
-		if m, ok := raw.(map[string]any); ok {
-			for _, v := range m {
-				pruneUnset(v, t.Elem())
-			}
-		}
-	}
-}
 
 // CheckError is a value of a Kubernetes JSON document that its Go type would reject or
 // silently ignore, at Path in the document's own field names

@@ -69,7 +69,7 @@ func (f *Function) Run(ctx context.Context, req function.RunRequest, resp *funct
 		resp.Error = function.NewArgumentFuncError(0, "daemonset_manifest: "+err.Error())
 		return
 	}
-	metadata, spec, err := daemonset.Values(ds)
+	metadata, spec, err := daemonset.FromObject(ds)
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(0, "daemonset_manifest: "+err.Error())
 		return
