@@ -282,4 +282,3 @@ func ensureServiceAccount(t *testing.T, file string) {
 		t.Fatal(err)
 	}
 }
-

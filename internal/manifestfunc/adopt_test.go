@@ -137,7 +137,6 @@ func TestAccAdopt_threeWays(t *testing.T) {
 	}
 }
 
-
 // settle waits until the controller has observed the DaemonSet and its pods are available,
 // so that the resourceVersion changes only if someone writes.
 func settle(t *testing.T, c kubernetes.Interface, namespace, name string) *appsv1.DaemonSet {
