@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -75,17 +76,15 @@ resource "k8sfleet_daemonset" "test" {
 }
 
 func expectPods(nodes []string) []plancheck.PlanCheck {
+	// A create's placement_changes names every node that gets a pod, and no other.
 	pods := map[string]knownvalue.Check{}
-	for _, n := range all {
-		pods[n] = knownvalue.Int64Exact(0)
-	}
 	for _, n := range nodes {
-		pods[n] = knownvalue.Int64Exact(1)
+		pods[n] = knownvalue.StringRegexp(regexp.MustCompile(`^\+1: `))
 	}
 	return []plancheck.PlanCheck{
 		plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 		plancheck.ExpectKnownValue(addr, tfjsonpath.New("expected_pod_count"), knownvalue.Int64Exact(int64(len(nodes)))),
-		plancheck.ExpectKnownValue(addr, tfjsonpath.New("expected_pods"), knownvalue.MapExact(pods)),
+		plancheck.ExpectKnownValue(addr, tfjsonpath.New("placement_changes"), knownvalue.MapExact(pods)),
 	}
 }
 
