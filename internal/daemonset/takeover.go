@@ -85,8 +85,8 @@ func pendingTakeover(ctx context.Context, req resource.UpdateRequest, plan *mode
 }
 
 // mergeUpdateManagers moves the fields of the Update managers into ours before our apply, which
-// then releases those the configuration does not set. kubectl's last-applied annotation is left
-// to nobody, so it stays.
+// then releases those the configuration does not set. kubectl's last-applied annotation and the
+// template generation are left to nobody, so they stay.
 func (r *Resource) mergeUpdateManagers(ctx context.Context, ns, name, ours string, managers []string) error {
 	api := r.client.Clientset.AppsV1().DaemonSets(ns)
 	ds, err := api.Get(ctx, name, metav1.GetOptions{})
@@ -117,14 +117,22 @@ func (r *Resource) mergeUpdateManagers(ctx context.Context, ns, name, ours strin
 	return nil
 }
 
-var lastAppliedPath = fieldpath.MakePathOrDie("metadata", "annotations", lastAppliedAnnotation)
+// Neither annotation was sent by a writer: kubectl's record of its apply, and the template
+// generation the API server sets. Held by us, either, or the annotations map itself (an update
+// manager holds it too), would make an apply that sets no annotations release the map as a
+// whole, and every annotation would go, held or not.
+var unsentAnnotations = fieldpath.NewSet(
+	fieldpath.MakePathOrDie("metadata", "annotations"),
+	fieldpath.MakePathOrDie("metadata", "annotations", lastAppliedAnnotation),
+	fieldpath.MakePathOrDie("metadata", "annotations", generationAnnotation),
+)
 
 func dropLastApplied(e *metav1.ManagedFieldsEntry) error {
 	s := &fieldpath.Set{}
 	if err := s.FromJSON(bytes.NewReader(e.FieldsV1.GetRawBytes())); err != nil {
 		return err
 	}
-	s = s.Difference(fieldpath.NewSet(lastAppliedPath))
+	s = s.Difference(unsentAnnotations)
 	raw, err := s.ToJSON()
 	if err != nil {
 		return err
