@@ -102,7 +102,7 @@ func TestAccProvider_cloudCredentialPlugins(t *testing.T) {
 				Steps: []resource.TestStep{{
 					// With a provider block in a file, the harness wants the provider here.
 					ProtoV6ProviderFactories: acctest.ProviderFactories,
-					ConfigFile:               config.StaticFile(filepath.Join("testdata", "snippets", tc.name+".tf")),
+					ConfigFile:               config.StaticFile(snippetConfig(t, tc.name)),
 					ConfigVariables:          tc.vars,
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue("data.k8sfleet_nodes.all", tfjsonpath.New("nodes"),
@@ -119,6 +119,29 @@ func TestAccProvider_cloudCredentialPlugins(t *testing.T) {
 			}
 		})
 	}
+}
+
+// snippetConfig is the documented example examples/provider/<name> with the provider's
+// source and a data source that proves the credentials work: the test runs the very block
+// the docs show.
+func snippetConfig(t *testing.T, name string) string {
+	t.Helper()
+	example, err := os.ReadFile(filepath.Join("..", "..", "examples", "provider", name, "provider.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const head = `terraform {
+  required_providers {
+    k8sfleet = { source = "k8sfleet/k8sfleet" }
+  }
+}
+`
+	path := filepath.Join(t.TempDir(), "main.tf")
+	body := head + string(example) + "\ndata \"k8sfleet_nodes\" \"all\" {}\n"
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // TestAccProvider_tlsServerName: tls_server_name is the name the API server's certificate
