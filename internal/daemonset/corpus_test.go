@@ -164,7 +164,7 @@ func TestAccDaemonSet_corpus(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy: func(*terraformState) error {
 			for _, m := range ms {
-				if err := checkDestroyed(t, m.ds.Namespace, m.ds.Name)(nil); err != nil {
+				if err := acctest.DaemonSetDestroyed(t, m.ds.Namespace, m.ds.Name)(nil); err != nil {
 					return err
 				}
 			}

@@ -82,7 +82,7 @@ func TestAccDaemonSet_writtenForms(t *testing.T) {
 	withDefaultWait := requiredProvider + strings.Replace(writtenForms(name, "agent:v1"), "wait_for_rollout = false", "", 1)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             checkDestroyed(t, "default", name),
+		CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
 		Steps: []resource.TestStep{
 			{
 				Config: writtenForms(name, "agent:v1"),
@@ -117,7 +117,7 @@ func TestAccDaemonSet_destroyAfterDrift(t *testing.T) {
 	f := fluentd{name: name, namespace: "default", resourceExtra: []string{"wait_for_rollout = false"}}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             checkDestroyed(t, "default", name),
+		CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
 		Steps: []resource.TestStep{
 			{Config: f.hcl()},
 			{

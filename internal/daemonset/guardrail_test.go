@@ -31,13 +31,13 @@ func TestAccDaemonSet_guardrail(t *testing.T) {
 	}
 	t.Cleanup(func() { labelNodes(t, "null", "k8s-01", "k8s-02") })
 	resource.Test(t, resource.TestCase{
-		CheckDestroy: checkDestroyed(t, ns, name),
+		CheckDestroy: acctest.DaemonSetDestroyed(t, ns, name),
 		Steps: []resource.TestStep{
 			{
 				// The labels are there before the refresh that the plan of the next step predicts from
 				// (that step plans with -refresh=false first).
 				PreConfig:                func() { labelNodes(t, `"fluentd"`, "k8s-01", "k8s-02") },
-				ProtoV6ProviderFactories: acctest.ProviderFactories, ConfigDirectory: dir, Check: desiredIs(t, ns, name, 6),
+				ProtoV6ProviderFactories: acctest.ProviderFactories, ConfigDirectory: dir, Check: acctest.DesiredIs(t, ns, name, 6),
 			},
 			{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,

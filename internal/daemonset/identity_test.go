@@ -55,7 +55,7 @@ import {
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   identityAvailable,
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             checkDestroyed(t, "default", name),
+		CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {

@@ -30,7 +30,7 @@ func TestAccDaemonSet_driftAndDisappears(t *testing.T) {
 	ctx := context.Background()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             checkDestroyed(t, "default", name),
+		CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
 		Steps: []resource.TestStep{
 			{Config: f.hcl()},
 			{
@@ -73,7 +73,7 @@ func TestAccDaemonSet_driftAndDisappears(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				}},
-				Check: desiredIs(t, "default", name, 6),
+				Check: acctest.DesiredIs(t, "default", name, 6),
 			},
 		},
 	})
@@ -123,7 +123,7 @@ import {
 `
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				CheckDestroy:             checkDestroyed(t, "default", name),
+				CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
 				Steps: []resource.TestStep{{
 					Config: config,
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -146,7 +146,7 @@ func TestAccDaemonSet_replaceOnSelectorChange(t *testing.T) {
 		ReplaceAllString(cfgAfter, `metadata = { labels = { name = "$1", tier = "agents" } }`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             checkDestroyed(t, "default", name),
+		CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
 		Steps: []resource.TestStep{
 			{Config: before.hcl()},
 			{
@@ -154,7 +154,7 @@ func TestAccDaemonSet_replaceOnSelectorChange(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace),
 				}},
-				Check: desiredIs(t, "default", name, 3),
+				Check: acctest.DesiredIs(t, "default", name, 3),
 			},
 		},
 	})
@@ -176,7 +176,7 @@ func TestAccDaemonSet_rollout(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(addr, tfjsonpath.New("expected_pod_count"), knownvalue.Int64Exact(0)),
 				}},
-				Check: desiredIs(t, "default", name, 0),
+				Check: acctest.DesiredIs(t, "default", name, 0),
 			},
 			{
 				Config:      hugeHCL,
@@ -223,7 +223,7 @@ func TestAccDaemonSet_quantitiesCompareByMeaning(t *testing.T) {
 		specExtra: []string{`update_strategy = { type = "RollingUpdate", rolling_update = { max_unavailable = "1", max_surge = "0" } }`}}.hcl())
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             checkDestroyed(t, "default", name),
+		CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},

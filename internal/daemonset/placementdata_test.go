@@ -30,7 +30,7 @@ data "k8sfleet_daemonset_placement" "test" {
 	node := func(i int) tfjsonpath.Path { return tfjsonpath.New("nodes").AtSliceIndex(i) }
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             checkDestroyed(t, "default", name),
+		CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
 		Steps: []resource.TestStep{
 			{Config: f.hcl()},
 			{

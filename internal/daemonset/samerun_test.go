@@ -32,7 +32,7 @@ func TestAccDaemonSet_sameRunPrediction(t *testing.T) {
 					return errorf("node %s still has the logger label after destroy", n)
 				}
 			}
-			return checkDestroyed(t, "kube-system", "fluentd-elasticsearch")(nil)
+			return acctest.DaemonSetDestroyed(t, "kube-system", "fluentd-elasticsearch")(nil)
 		},
 		Steps: []resource.TestStep{{
 			// The example carries its own provider block, so the provider is given per step.
@@ -50,7 +50,7 @@ func TestAccDaemonSet_sameRunPrediction(t *testing.T) {
 					"k8s-02": knownvalue.StringExact("+1: new DaemonSet"),
 				})),
 			}},
-			Check: desiredIs(t, "kube-system", "fluentd-elasticsearch", 2),
+			Check: acctest.DesiredIs(t, "kube-system", "fluentd-elasticsearch", 2),
 		}},
 	})
 }

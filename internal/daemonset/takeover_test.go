@@ -84,7 +84,7 @@ func TestAccDaemonSet_takeover(t *testing.T) {
 			write(t, name)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				CheckDestroy:             checkDestroyed(t, "default", name),
+				CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
 				Steps: []resource.TestStep{{
 					Config: agentConfig(name, "A"),
 					ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -111,7 +111,7 @@ func TestAccDaemonSet_takeover(t *testing.T) {
 			revisions := -1
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				CheckDestroy:             checkDestroyed(t, "default", name),
+				CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
 				Steps: []resource.TestStep{{
 					PreConfig: func() {
 						n, err := settledRevisions(ctx, c, "default", name, 1)
@@ -288,7 +288,7 @@ func TestAccDaemonSet_takeoverRename(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             checkDestroyed(t, "default", name),
+		CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
 		Steps: []resource.TestStep{
 			{Config: managedConfig(name, "k8sfleet", "A", "B")},
 			{
@@ -356,7 +356,7 @@ func TestAccDaemonSet_takeoverClientSideApply(t *testing.T) {
 	withoutImport, _, _ := strings.Cut(cfg, "import {")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             checkDestroyed(t, "default", name),
+		CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,

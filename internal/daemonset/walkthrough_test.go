@@ -49,27 +49,6 @@ const (
 	noLogger    = "node selector does not match (logger=fluentd)"
 )
 
-// desiredIs checks the real DaemonSet controller's desiredNumberScheduled.
-func desiredIs(t *testing.T, namespace, name string, want int32) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		c := acctest.Cluster(t).Client
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			ds, err := c.AppsV1().DaemonSets(namespace).Get(context.Background(), name, metav1.GetOptions{})
-			if err != nil {
-				return err
-			}
-			if ds.Status.ObservedGeneration >= ds.Generation && ds.Status.DesiredNumberScheduled == want {
-				return nil
-			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("desiredNumberScheduled = %d, want %d", ds.Status.DesiredNumberScheduled, want)
-			}
-			time.Sleep(250 * time.Millisecond)
-		}
-	}
-}
-
 func labelNodes(t *testing.T, value string, nodes ...string) {
 	t.Helper()
 	c := acctest.Cluster(t).Client
@@ -78,16 +57,6 @@ func labelNodes(t *testing.T, value string, nodes ...string) {
 		if _, err := c.CoreV1().Nodes().Patch(context.Background(), n, k8stypes.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
 			t.Fatal(err)
 		}
-	}
-}
-
-func checkDestroyed(t *testing.T, namespace, name string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		_, err := acctest.Cluster(t).Client.AppsV1().DaemonSets(namespace).Get(context.Background(), name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			return nil
-		}
-		return fmt.Errorf("DaemonSet %s/%s still exists (err %v)", namespace, name, err)
 	}
 }
 
@@ -105,14 +74,14 @@ func TestAccDaemonSet_walkthrough(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             checkDestroyed(t, "kube-system", name),
+		CheckDestroy:             acctest.DaemonSetDestroyed(t, "kube-system", name),
 		Steps: []resource.TestStep{
 			{
 				Config: f.hcl(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectChanges(3,
 					each("+1: new DaemonSet", "k8s-01", "k8s-02", "k8s-03"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					desiredIs(t, "kube-system", name, 3),
+					acctest.DesiredIs(t, "kube-system", name, 3),
 					resource.TestCheckResourceAttr(addr, "excluded_node_counts.%", "1"),
 					resource.TestCheckResourceAttr(addr, "excluded_node_counts."+masterTaint, "3"),
 					resource.TestCheckNoResourceAttr(addr, "status"),
@@ -123,7 +92,7 @@ func TestAccDaemonSet_walkthrough(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectChanges(6,
 					each("+1: tolerates node-role.kubernetes.io/master:NoSchedule", "k8s-master-01", "k8s-master-02", "k8s-master-03"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					desiredIs(t, "kube-system", name, 6),
+					acctest.DesiredIs(t, "kube-system", name, 6),
 					resource.TestCheckResourceAttr(addr, "excluded_node_counts.%", "0"),
 				),
 			},
@@ -133,7 +102,7 @@ func TestAccDaemonSet_walkthrough(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectChanges(2,
 					each("-1: "+noLogger, "k8s-03", "k8s-master-01", "k8s-master-02", "k8s-master-03"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					desiredIs(t, "kube-system", name, 2),
+					acctest.DesiredIs(t, "kube-system", name, 2),
 					resource.TestCheckResourceAttr(addr, "excluded_node_counts."+noLogger, "4"),
 				),
 			},

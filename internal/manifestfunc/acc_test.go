@@ -164,7 +164,7 @@ resource "k8sfleet_daemonset" %q {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
 			for _, e := range entries {
-				if err := checkDestroyed(t, e.namespace, e.name)(s); err != nil {
+				if err := acctest.DaemonSetDestroyed(t, e.namespace, e.name)(s); err != nil {
 					return err
 				}
 			}
@@ -194,7 +194,7 @@ func predictedIsDesired(t *testing.T, addr, namespace, name string) resource.Tes
 		if _, err := fmt.Sscan(rs.Primary.Attributes["expected_pod_count"], &want); err != nil {
 			return fmt.Errorf("expected_pod_count %q: %w", rs.Primary.Attributes["expected_pod_count"], err)
 		}
-		return desiredIs(t, namespace, name, want)(s)
+		return acctest.DesiredIs(t, namespace, name, want)(s)
 	}
 }
 
@@ -208,12 +208,12 @@ func testShape(t *testing.T, file, namespace, name string, nodes []string) {
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   functionsAvailable,
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             checkDestroyed(t, namespace, name),
+		CheckDestroy:             acctest.DaemonSetDestroyed(t, namespace, name),
 		Steps: []resource.TestStep{
 			{
 				Config:           manifestConfig(abs),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectPods(nodes)},
-				Check:            desiredIs(t, namespace, name, int32(len(nodes))),
+				Check:            acctest.DesiredIs(t, namespace, name, int32(len(nodes))),
 			},
 			{
 				Config:           manifestConfig(abs),
@@ -222,37 +222,6 @@ func testShape(t *testing.T, file, namespace, name string, nodes []string) {
 		},
 	})
 	t.Logf("%s: planned %d pods, applied, planned empty in %s", name, len(nodes), time.Since(start).Round(time.Second))
-}
-
-// desiredIs checks the DaemonSet controller's own count against the prediction.
-func desiredIs(t *testing.T, namespace, name string, want int32) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		c := acctest.Cluster(t).Client
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			ds, err := c.AppsV1().DaemonSets(namespace).Get(context.Background(), name, metav1.GetOptions{})
-			if err != nil {
-				return err
-			}
-			if ds.Status.ObservedGeneration >= ds.Generation && ds.Status.DesiredNumberScheduled == want {
-				return nil
-			}
-			if time.Now().After(deadline) {
-				return fmt.Errorf("desiredNumberScheduled = %d, want %d", ds.Status.DesiredNumberScheduled, want)
-			}
-			time.Sleep(250 * time.Millisecond)
-		}
-	}
-}
-
-func checkDestroyed(t *testing.T, namespace, name string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		_, err := acctest.Cluster(t).Client.AppsV1().DaemonSets(namespace).Get(context.Background(), name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			return nil
-		}
-		return fmt.Errorf("DaemonSet %s/%s still exists (err %v)", namespace, name, err)
-	}
 }
 
 // ensureServiceAccount creates the manifest's service account, which the ServiceAccount

@@ -125,7 +125,7 @@ func TestAccAdopt_threeWays(t *testing.T) {
 				resource.Test(t, resource.TestCase{
 					TerraformVersionChecks:   functionsAvailable,
 					ProtoV6ProviderFactories: acctest.ProviderFactories,
-					CheckDestroy:             checkDestroyed(t, "default", name),
+					CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
 					Steps: []resource.TestStep{{
 						Config:           config,
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planCheck}},
