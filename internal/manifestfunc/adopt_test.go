@@ -199,7 +199,7 @@ var addsDefaults = map[string]bool{
 }
 
 // additionsOnly passes when the resource's plan only sets attributes the imported state
-// has null, and logs them; status is recomputed with any update.
+// has null, and logs them.
 type additionsOnly struct {
 	t    *testing.T
 	addr string
@@ -214,9 +214,6 @@ func (p additionsOnly) CheckPlan(_ context.Context, req plancheck.CheckPlanReque
 		diffPaths("", rc.Change.Before, rc.Change.After, &diffs)
 		for _, d := range diffs {
 			path, change, _ := strings.Cut(d, ": ")
-			if strings.HasPrefix(path, "status") {
-				continue
-			}
 			if !strings.HasPrefix(change, "null -> ") {
 				resp.Error = fmt.Errorf("%s plans %s, not an addition (all: %v)", p.addr, d, diffs)
 				return
