@@ -23,6 +23,7 @@ type Machine struct {
 	Terraform string `json:"terraform"`
 	LoadAvg   string `json:"loadavg_at_start"`
 	Provider  string `json:"provider"`
+	Before    string `json:"before,omitempty"` // the provider of scenario ds-20-before (-before)
 }
 
 func (m Machine) String() string {
@@ -30,6 +31,9 @@ func (m Machine) String() string {
 		m.CPUs, m.CPUModel, m.MemoryMiB, m.Kernel, m.Go, m.Terraform, m.LoadAvg)
 	if m.Provider != "" {
 		s += "; provider built from " + m.Provider
+	}
+	if m.Before != "" {
+		s += "; " + scenarioBefore + " with the provider built from " + m.Before
 	}
 	return s
 }

@@ -31,6 +31,7 @@ type config struct {
 	terraform   string
 	rc          string
 	ref         string
+	before      string
 	nodes       []int
 	foreachMax  int
 	only        *regexp.Regexp
@@ -50,6 +51,8 @@ func main() {
 	flag.StringVar(&c.rc, "terraformrc", "", "CLI configuration with a filesystem mirror of the provider to measure (make install); "+
 		"unset, the provider is built from -ref into the run's own mirror")
 	flag.StringVar(&c.ref, "ref", "HEAD", "git ref to build the provider from, or \"worktree\" for the working tree as it is")
+	flag.StringVar(&c.before, "before", "", "git ref of an earlier provider to measure the 20 DaemonSets with as well, in the same cluster "+
+		"(scenario "+scenarioBefore+"), for the state-size comparison")
 	flag.IntVar(&c.foreachMax, "foreach-max", 1000, "largest node count measured with one resource per node (for_each)")
 	flag.StringVar(&c.outDir, "out", "bench/out", "directory for working directories, logs and dated results (gitignored)")
 	flag.StringVar(&c.resultsDir, "results", "bench/results", "directory of the per-node-count JSON results that RESULTS.md is rendered from")
@@ -116,6 +119,13 @@ func run(c config) error {
 		}
 	}
 	fmt.Printf("bench: provider from %s\n", machine.Provider)
+	var beforeRC string
+	if c.before != "" {
+		if beforeRC, machine.Before, err = buildProvider(ctx, c.before, filepath.Join(runDir, "before")); err != nil {
+			return err
+		}
+		fmt.Printf("bench: scenario %s with the provider from %s\n", scenarioBefore, machine.Before)
+	}
 
 	if c.goBench {
 		// Before any cluster starts, so that the figures are not disturbed by one.
@@ -131,7 +141,7 @@ func run(c config) error {
 	}
 
 	for _, n := range c.nodes {
-		if _, err := benchNodes(ctx, c, machine, rc, filepath.Join(runDir, fmt.Sprintf("n%d", n)), n); err != nil {
+		if _, err := benchNodes(ctx, c, machine, rc, beforeRC, filepath.Join(runDir, fmt.Sprintf("n%d", n)), n); err != nil {
 			return err
 		}
 	}
@@ -150,7 +160,7 @@ func run(c config) error {
 }
 
 // benchNodes runs every scenario on a fresh cluster with n nodes.
-func benchNodes(ctx context.Context, c config, machine Machine, rc, dir string, n int) (*nodeRun, error) {
+func benchNodes(ctx context.Context, c config, machine Machine, rc, beforeRC, dir string, n int) (*nodeRun, error) {
 	fmt.Printf("\n== %d nodes: starting the local cluster\n", n)
 	nr := &nodeRun{Nodes: n, Started: time.Now().UTC(), Machine: machine}
 	name := fmt.Sprintf("bench-%d-%d", n, os.Getpid())
@@ -181,10 +191,16 @@ func benchNodes(ctx context.Context, c config, machine Machine, rc, dir string, 
 		if c.only != nil && !c.only.MatchString(sc.Name) {
 			continue
 		}
+		if sc.Before && beforeRC == "" {
+			continue
+		}
 		if ctx.Err() != nil {
 			return nr, ctx.Err()
 		}
 		tf := &tfRunner{bin: c.terraform, dir: filepath.Join(dir, sc.Name), rc: rc, kubeconfig: cluster.Kubeconfig}
+		if sc.Before {
+			tf.rc = beforeRC
+		}
 		results := runScenario(ctx, tf, sc, n)
 		nr.Results = append(nr.Results, results...)
 		if err := mergeNodeRun(c.resultsDir, nr); err != nil {

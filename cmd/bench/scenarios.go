@@ -16,6 +16,7 @@ type scenario struct {
 	QPS       string // the provider's client rate limit
 	Predict   bool   // predict_placement
 	Pinned    bool   // DaemonSets pinned to one node each (else on every node, without pods)
+	Before    bool   // run with the provider built from -before (skipped without it)
 	Repeat    int    // plan steps run this many times; the fastest counts (the machine is shared)
 	Steps     []step
 	HCL       string
@@ -45,6 +46,9 @@ var (
 // difference of two plans, and on a shared machine the fastest of three is the steadiest figure.
 var planRepeats = 3
 
+// scenarioBefore is ds-20 measured with the provider built from -before.
+const scenarioBefore = "ds-20-before"
+
 const (
 	qpsDefault = "50/100 (default)"
 	qpsHigh    = "200/400"
@@ -64,6 +68,9 @@ func scenarios(n, foreachMax int) []scenario {
 		daemonSets("ds-20-nopredict", 20, false, false, dsSteps),
 		daemonSets("ds-20-pinned", 20, true, true, dsSteps),
 	}
+	before := daemonSets(scenarioBefore, 20, false, true, dsSteps)
+	before.Before = true
+	out = append(out, before)
 	if n <= foreachMax {
 		out = append(out, scenario{
 			Name: "floor-foreach", Kind: "terraform_data", Form: "for_each", Resources: n, QPS: "-",
