@@ -46,8 +46,41 @@ var (
 // difference of two plans, and on a shared machine the fastest of three is the steadiest figure.
 var planRepeats = 3
 
-// scenarioBefore is ds-20 measured with the provider built from -before.
-const scenarioBefore = "ds-20-before"
+// Scenario names, shared by the runner and the report, which finds its rows by them.
+const (
+	scenarioDS1       = "ds-1"
+	scenarioDS20      = "ds-20"
+	scenarioNoPredict = "ds-20-nopredict"
+	scenarioPinned    = "ds-20-pinned"
+	// scenarioBefore is ds-20 measured with the provider built from -before.
+	scenarioBefore = "ds-20-before"
+	scenarioFloor  = "floor-foreach"
+
+	scenarioLabelForeachQ50   = "label-foreach-q50"
+	scenarioLabelForeachQ200  = "label-foreach-q200"
+	scenarioLabelSelectorQ50  = "label-selector-q50"
+	scenarioLabelSelectorQ200 = "label-selector-q200"
+	scenarioTaintForeachQ50   = "taint-foreach-q50"
+	scenarioTaintForeachQ200  = "taint-foreach-q200"
+	scenarioTaintSelectorQ50  = "taint-selector-q50"
+	scenarioTaintSelectorQ200 = "taint-selector-q200"
+)
+
+// nodeScenarios are the node_label and node_taint scenarios in the order they run: per kind,
+// the for_each form (up to -foreach-max nodes) and the label_selector form, each at two rates.
+var nodeScenarios = []struct {
+	name, kind, qps string
+	forEach         bool
+}{
+	{scenarioLabelForeachQ50, "k8sfleet_node_label", qpsDefault, true},
+	{scenarioLabelForeachQ200, "k8sfleet_node_label", qpsHigh, true},
+	{scenarioLabelSelectorQ50, "k8sfleet_node_label", qpsDefault, false},
+	{scenarioLabelSelectorQ200, "k8sfleet_node_label", qpsHigh, false},
+	{scenarioTaintForeachQ50, "k8sfleet_node_taint", qpsDefault, true},
+	{scenarioTaintForeachQ200, "k8sfleet_node_taint", qpsHigh, true},
+	{scenarioTaintSelectorQ50, "k8sfleet_node_taint", qpsDefault, false},
+	{scenarioTaintSelectorQ200, "k8sfleet_node_taint", qpsHigh, false},
+}
 
 const (
 	qpsDefault = "50/100 (default)"
@@ -63,40 +96,30 @@ func scenarios(n, foreachMax int) []scenario {
 	dsSteps := []step{stepPlanCreate, stepApplyPlan, stepRefresh, stepPlanSame, stepPlanUpdate, stepDestroy}
 	nodeSteps := []step{stepApply, stepPlanSame, stepDestroy}
 	out := []scenario{
-		daemonSets("ds-1", 1, false, true, dsSteps),
-		daemonSets("ds-20", 20, false, true, dsSteps),
-		daemonSets("ds-20-nopredict", 20, false, false, dsSteps),
-		daemonSets("ds-20-pinned", 20, true, true, dsSteps),
+		daemonSets(scenarioDS1, 1, false, true, dsSteps),
+		daemonSets(scenarioDS20, 20, false, true, dsSteps),
+		daemonSets(scenarioNoPredict, 20, false, false, dsSteps),
+		daemonSets(scenarioPinned, 20, true, true, dsSteps),
 	}
 	before := daemonSets(scenarioBefore, 20, false, true, dsSteps)
 	before.Before = true
 	out = append(out, before)
 	if n <= foreachMax {
 		out = append(out, scenario{
-			Name: "floor-foreach", Kind: "terraform_data", Form: "for_each", Resources: n, QPS: "-",
+			Name: scenarioFloor, Kind: "terraform_data", Form: "for_each", Resources: n, QPS: "-",
 			Steps: nodeSteps, HCL: floorHCL(n),
 		})
 	}
-	for _, kind := range []string{"k8sfleet_node_label", "k8sfleet_node_taint"} {
-		short := strings.TrimPrefix(kind, "k8sfleet_node_")
-		forms := []string{"selector"}
-		if n <= foreachMax {
-			forms = []string{"foreach", "selector"}
+	for _, ns := range nodeScenarios {
+		if ns.forEach && n > foreachMax {
+			continue
 		}
-		for _, form := range forms {
-			for _, q := range []string{"q50", "q200"} {
-				name := fmt.Sprintf("%s-%s-%s", short, form, q)
-				sc := scenario{Name: name, Kind: kind, QPS: qpsDefault, Steps: nodeSteps, Resources: 1, Form: "label_selector"}
-				if q == "q200" {
-					sc.QPS = qpsHigh
-				}
-				if form == "foreach" {
-					sc.Form, sc.Resources = "for_each", n
-				}
-				sc.HCL = nodeHCL(sc, n, name)
-				out = append(out, sc)
-			}
+		sc := scenario{Name: ns.name, Kind: ns.kind, QPS: ns.qps, Steps: nodeSteps, Resources: 1, Form: "label_selector"}
+		if ns.forEach {
+			sc.Form, sc.Resources = "for_each", n
 		}
+		sc.HCL = nodeHCL(sc, n, ns.name)
+		out = append(out, sc)
 	}
 	return out
 }
