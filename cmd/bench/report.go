@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -129,6 +130,9 @@ func renderNodeTable(nr *nodeRun) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %d nodes\n\n", nr.Nodes)
 	fmt.Fprintf(&b, "Measured %s; cluster start and node creation took %.0f s.\n\n", nr.Started.Format("2006-01-02 15:04 UTC"), nr.SetupSeconds)
+	if earlier := earlierRuns(nr); earlier != "" {
+		b.WriteString("Kept from earlier runs (a run with -only measures some scenarios and keeps the others' results): " + earlier + ".\n\n")
+	}
 	b.WriteString("| scenario | resources | qps/burst | step | wall s | CPU s: all (provider) | API requests | by verb and resource | rate-limit wait s (requests) | provider peak MiB (processes) | terraform peak MiB | load avg |\n")
 	b.WriteString("|---|---|---|---|--:|--:|--:|---|--:|--:|--:|--:|\n")
 	for _, r := range nr.Results {
@@ -167,6 +171,31 @@ func renderNodeTable(nr *nodeRun) string {
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// earlierRuns names the scenarios whose results are older than the run's start, with the days
+// they were measured on.
+func earlierRuns(nr *nodeRun) string {
+	var days []string
+	byDay := map[string][]string{}
+	for _, r := range nr.Results {
+		at, err := time.Parse(time.RFC3339, r.Measured)
+		if err != nil || !at.Before(nr.Started.Truncate(time.Second)) {
+			continue
+		}
+		day := at.Format("2006-01-02")
+		if len(byDay[day]) == 0 {
+			days = append(days, day)
+		}
+		if !slices.Contains(byDay[day], r.Scenario) {
+			byDay[day] = append(byDay[day], r.Scenario)
+		}
+	}
+	var parts []string
+	for _, day := range days {
+		parts = append(parts, strings.Join(byDay[day], ", ")+" on "+day)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // summary is one row of the cross-node-count table.
