@@ -16,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodetable"
 )
 
 // fleet is n nodes shaped like a cloud fleet: a distinct hostname label on each, three zones,
@@ -35,34 +36,6 @@ func fleet(n int, name func(int) string) []*corev1.Node {
 		nodes[i] = &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: nn, Labels: labels}, Spec: corev1.NodeSpec{Taints: taints}}
 	}
 	return nodes
-}
-
-func TestNodeTableRoundTrip(t *testing.T) {
-	nodes := fleet(50, func(i int) string { return fmt.Sprintf("node-%05d", i) })
-	nodes = append(nodes, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "bare"}},
-		&corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "x", Labels: map[string]string{"a": ""}},
-			Spec: corev1.NodeSpec{Taints: []corev1.Taint{{Key: "example.com/k", Effect: corev1.TaintEffectNoExecute}, {Key: "v", Value: "1", Effect: corev1.TaintEffectPreferNoSchedule}}}})
-	raw, err := encodeNodeTable(newNodeTable(nodes))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := decodeNodeTable(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := tbl.nodes()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range nodes {
-		want := nodes[i]
-		if want.Labels == nil {
-			want.Labels = map[string]string{}
-		}
-		if got[i].Name != want.Name || !reflect.DeepEqual(got[i].Labels, want.Labels) || !reflect.DeepEqual(got[i].Spec.Taints, want.Spec.Taints) {
-			t.Fatalf("node %d: got %+v / %v, want %+v / %v", i, got[i].ObjectMeta, got[i].Spec.Taints, want.ObjectMeta, want.Spec.Taints)
-		}
-	}
 }
 
 // TestSnapshotEncodings measures the candidate encodings of the node facts at 5,000 nodes, in
@@ -92,14 +65,14 @@ func TestSnapshotEncodings(t *testing.T) {
 			plain = append(plain, pn)
 		}
 		plainJSON, _ := json.Marshal(plain)
-		table := newNodeTable(nodes)
+		table := nodetable.New(nodes)
 		tableJSON, _ := json.Marshal(table)
 		var gz bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 		_, _ = zw.Write(plainJSON)
 		_ = zw.Close()
 		plainGz := base64.StdEncoding.EncodeToString(gz.Bytes())
-		tableGz, err := encodeNodeTable(table)
+		tableGz, err := nodetable.Pack(table)
 		if err != nil {
 			t.Fatal(err)
 		}
