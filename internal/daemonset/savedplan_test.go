@@ -2,23 +2,16 @@ package daemonset_test
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	k8stypes "k8s.io/apimachinery/pkg/types"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
 )
-
-// compactionInterval is short so that the refresh's resource version is gone within seconds.
-const compactionInterval = 3 * time.Second
 
 // TestAccDaemonSet_savedPlanAfterCompaction is a pipeline: plan -out on a change, the API server
 // compacts its history and a node joins, then the saved plan is applied. The plan and the
@@ -26,17 +19,9 @@ const compactionInterval = 3 * time.Second
 // next plan, refreshed, is empty. Replacement (a selector change) is the hardest case:
 // Terraform deletes the old DaemonSet before it plans the create again.
 func TestAccDaemonSet_savedPlanAfterCompaction(t *testing.T) {
-	acctest.Cluster(t) // skips without TF_ACC
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	c, err := testcluster.Start(ctx, fmt.Sprintf("acc-compaction-%d", os.Getpid()), testcluster.Options{EtcdCompactionInterval: compactionInterval})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Stop(context.Background()) })
-	if err := c.CreateNodes(ctx, testcluster.DemoNodes()); err != nil {
-		t.Fatal(err)
-	}
+	c := acctest.CompactingCluster(ctx, t, "compaction", testcluster.DemoNodes())
 	selectorChange := regexp.MustCompile(`selector = \{ match_labels = \{ name = ("[^"]+") \} \}`)
 	templateLabels := regexp.MustCompile(`metadata = \{ labels = \{ name = ("[^"]+") \} \}`)
 	for _, tc := range []struct {
@@ -70,7 +55,7 @@ func TestAccDaemonSet_savedPlanAfterCompaction(t *testing.T) {
 				t.Fatalf("%v\n%s", err, out)
 			}
 			t.Logf("plan warning: %s", warningLine(out))
-			waitCompacted(ctx, t, c, before.ResourceVersion)
+			acctest.WaitCompacted(ctx, t, c, before.ResourceVersion)
 			late := acctest.RandomName("late")
 			if err := c.CreateNodes(ctx, []testcluster.Node{{Name: late}}); err != nil {
 				t.Fatal(err)
@@ -99,25 +84,6 @@ func TestAccDaemonSet_savedPlanAfterCompaction(t *testing.T) {
 				t.Fatalf("the plan after apply is not empty: %v\n%s", err, out)
 			}
 		})
-	}
-}
-
-// waitCompacted waits until the API server no longer serves the node list at rv.
-func waitCompacted(ctx context.Context, t *testing.T, c *testcluster.Cluster, rv string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * compactionInterval)
-	for {
-		_, err := c.Client.CoreV1().Nodes().List(ctx, metav1.ListOptions{ResourceVersion: rv, ResourceVersionMatch: metav1.ResourceVersionMatchExact})
-		if apierrors.IsResourceExpired(err) || apierrors.IsGone(err) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("resource version %s is still served (err %v)", rv, err)
-		}
-		// A write moves etcd's revision past rv, so that the compaction drops rv.
-		patch := fmt.Sprintf(`{"metadata":{"annotations":{"k8sfleet.io/tick":"%d"}}}`, time.Now().UnixNano())
-		_, _ = c.Client.CoreV1().Namespaces().Patch(ctx, "default", k8stypes.MergePatchType, []byte(patch), metav1.PatchOptions{})
-		time.Sleep(compactionInterval / 2)
 	}
 }
 
