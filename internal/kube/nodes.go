@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/kubernetes"
@@ -35,7 +34,6 @@ type NodeCache struct {
 
 	mu      sync.Mutex
 	latest  *NodeList
-	byRV    map[string]*NodeList
 	planned map[string]map[string]NodeEdit // owner -> node -> edit
 	// written holds nodes our own writes returned, merged into latest at the next List, so a
 	// fleet write of N nodes copies the list once rather than N times.
@@ -45,7 +43,7 @@ type NodeCache struct {
 
 // NewNodeCache returns an empty cache.
 func NewNodeCache(client kubernetes.Interface) *NodeCache {
-	return &NodeCache{client: client, byRV: map[string]*NodeList{}, planned: map[string]map[string]NodeEdit{},
+	return &NodeCache{client: client, planned: map[string]map[string]NodeEdit{},
 		written: map[string]*corev1.Node{}}
 }
 
@@ -59,40 +57,12 @@ func (c *NodeCache) List(ctx context.Context) (*NodeList, error) {
 		c.mergeWritten()
 		return c.latest, nil
 	}
-	l, err := c.list(ctx, "")
+	l, err := c.list(ctx)
 	if err != nil {
 		return nil, err
 	}
 	c.latest = l
-	c.byRV[l.ResourceVersion] = l
 	return l, nil
-}
-
-// ListAt returns the nodes exactly as they were at resource version rv, so that a plan
-// and the re-plan during apply predict from the same nodes. When the server no longer
-// holds that version (compacted), it returns the latest list and stale=true.
-func (c *NodeCache) ListAt(ctx context.Context, rv string) (list *NodeList, stale bool, err error) {
-	if rv == "" {
-		l, err := c.List(ctx)
-		return l, false, err
-	}
-	c.mu.Lock()
-	l, ok := c.byRV[rv]
-	if !ok {
-		// Held while listing, so that parallel plans list the snapshot once.
-		if l, err = c.list(ctx, rv); err == nil {
-			c.byRV[rv] = l
-		}
-	}
-	c.mu.Unlock()
-	if err == nil {
-		return l, false, nil
-	}
-	if !apierrors.IsResourceExpired(err) && !apierrors.IsGone(err) && !apierrors.IsBadRequest(err) {
-		return nil, false, err
-	}
-	l, err = c.List(ctx)
-	return l, true, err
 }
 
 // Find returns the named node of the list, or nil.
@@ -111,12 +81,8 @@ func (c *NodeCache) Lists() int {
 	return c.lists
 }
 
-func (c *NodeCache) list(ctx context.Context, rv string) (*NodeList, error) {
+func (c *NodeCache) list(ctx context.Context) (*NodeList, error) {
 	opts := metav1.ListOptions{Limit: nodePageSize}
-	if rv != "" {
-		opts.ResourceVersion = rv
-		opts.ResourceVersionMatch = metav1.ResourceVersionMatchExact
-	}
 	c.lists++
 	out := &NodeList{}
 	for {
@@ -134,7 +100,6 @@ func (c *NodeCache) list(ctx context.Context, rv string) (*NodeList, error) {
 			break
 		}
 		opts.Continue = page.Continue
-		opts.ResourceVersion, opts.ResourceVersionMatch = "", ""
 	}
 	sort.Slice(out.Nodes, func(i, j int) bool { return out.Nodes[i].Name < out.Nodes[j].Name })
 	return out, nil

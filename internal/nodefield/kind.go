@@ -85,7 +85,10 @@ type Writer interface {
 	// Observe returns the resource's items on the node with their live values, and what it
 	// owns there beyond what the API server records.
 	Observe(node *corev1.Node) (Items, []string)
-	// Edit is what applying the operation does to the node (live, nil when unknown); target
-	// says whether the node is one of the operation's targets.
-	Edit(name string, live *corev1.Node, target bool) kube.NodeEdit
+	// Releases lists the items whose release removes them from the node (live, nil when
+	// unknown). A refresh records them in the snapshot for the plans after it.
+	Releases(name string, live *corev1.Node) []string
+	// Edit is what applying the operation does to a node with those releases; target says
+	// whether the node is one of the operation's targets.
+	Edit(target bool, releases []string) kube.NodeEdit
 }

@@ -12,12 +12,14 @@ import (
 
 // Base holds the attributes every node-field resource has; a kind's model embeds it.
 type Base struct {
-	ID            types.String   `tfsdk:"id"`
-	NodeName      types.String   `tfsdk:"node_name"`
-	LabelSelector types.String   `tfsdk:"label_selector"`
-	Force         types.Bool     `tfsdk:"force"`
-	Nodes         types.List     `tfsdk:"nodes"`
-	Timeouts      timeouts.Value `tfsdk:"timeouts"`
+	ID            types.String `tfsdk:"id"`
+	NodeName      types.String `tfsdk:"node_name"`
+	LabelSelector types.String `tfsdk:"label_selector"`
+	Force         types.Bool   `tfsdk:"force"`
+	Nodes         types.List   `tfsdk:"nodes"`
+	// DaemonsetImpact is what the plan changes where DaemonSets run (nodeops.ImpactValue).
+	DaemonsetImpact types.Map      `tfsdk:"daemonset_impact"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
 
 // Common gives the engine the embedded Base of any model.

@@ -27,7 +27,7 @@ func (r *Resource[T, PT]) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return // unconfigured: computed values stay unknown, or as they are in state
 	}
 	if req.Plan.Raw.IsNull() {
-		r.planDestroy(ctx, &state, owned, resp)
+		r.planDestroy(ctx, req, &state, owned, resp)
 		return
 	}
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -44,15 +44,19 @@ func (r *Resource[T, PT]) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	keys, keysKnown := r.kind.Keys(&plan)
 	if !targetKnown || !keysKnown {
 		b.Nodes, b.ID = types.ListUnknown(types.StringType), types.StringUnknown()
+		b.DaemonsetImpact = nodeops.ImpactUnknown(r.client.Options.PredictPlacement)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	list, err := nodeops.NodesForPlan(ctx, r.client, req.Private)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot list nodes", kube.Explain(err, "list", "nodes"))
+	var prevBase *Base
+	if prev != nil {
+		prevBase = PT(prev).Common()
+	}
+	in, releases, ok := r.inputs(ctx, req.Private, target, prevBase, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	names, exists, err := target.Resolve(list.Nodes)
+	names, exists, err := target.Resolve(in.Nodes)
 	if err != nil {
 		return // label_selector's validator reports it
 	}
@@ -61,27 +65,57 @@ func (r *Resource[T, PT]) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 	resp.Diagnostics.Append(b.setNodes(ctx, names)...)
 	b.ID = types.StringValue(nodeops.FormatID(target, keys))
+	b.DaemonsetImpact = nodeops.ImpactUnknown(r.client.Options.PredictPlacement)
 	if op, ok := r.planned(ctx, &plan, prev, owned, &resp.Diagnostics); ok {
-		r.record(ctx, target, keys, "", list.Nodes, names, op, &resp.Diagnostics)
+		result := r.record(ctx, target, keys, "", in, releases, names, op, &resp.Diagnostics)
+		b.DaemonsetImpact = nodeops.ImpactNull()
+		if result.Predicted {
+			b.DaemonsetImpact = nodeops.ImpactValue(result.Changes)
+		}
+		if !result.NodesChange && prevBase != nil && !prevBase.DaemonsetImpact.IsUnknown() {
+			// No node changes: the value of the last apply (or of a state written before the
+			// attribute) stands until the next refresh sets it to {}, so the plan stays empty.
+			b.DaemonsetImpact = prevBase.DaemonsetImpact
+		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
+// inputs are the nodes and DaemonSets a plan reads: the refresh's snapshot when it covers the
+// target (then releases are the snapshot's), else the live ones (a create, or a state without
+// a snapshot; releases nil: read from the live nodes).
+func (r *Resource[T, PT]) inputs(ctx context.Context, p private, target nodeops.Target, prev *Base, diags *diag.Diagnostics) (nodeops.Inputs, map[string][]string, bool) {
+	if prev != nil {
+		snap, d := loadSnapshot(ctx, p)
+		if diags.Append(d...); diags.HasError() {
+			return nodeops.Inputs{}, nil, false
+		}
+		if snap.covers(target, prev) {
+			return nodeops.Inputs{Nodes: snap.nodes, DaemonSets: snap.daemonSets}, snap.releases, true
+		}
+	}
+	list, err := r.client.Nodes.List(ctx)
+	if err != nil {
+		diags.AddError("Cannot list nodes", kube.Explain(err, "list", "nodes"))
+		return nodeops.Inputs{}, nil, false
+	}
+	return nodeops.Inputs{Nodes: list.Nodes}, nil, true
+}
+
 // planDestroy records and explains what a destroy removes.
-func (r *Resource[T, PT]) planDestroy(ctx context.Context, state *T, owned nodeops.Ownership, resp *resource.ModifyPlanResponse) {
+func (r *Resource[T, PT]) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, state *T, owned nodeops.Ownership, resp *resource.ModifyPlanResponse) {
 	target, ok := PT(state).Common().Target()
 	prior, known, diags := r.kind.Items(ctx, state)
 	resp.Diagnostics.Append(diags...)
 	if !ok || !known {
 		return
 	}
-	list, err := r.client.Nodes.List(ctx)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot list nodes", kube.Explain(err, "list", "nodes"))
+	in, releases, ok := r.inputs(ctx, req.Private, target, PT(state).Common(), &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	op := Op[T]{Prev: state, Prior: prior, Owned: owned}
-	r.record(ctx, target, prior.Keys(), "the destroy of ", list.Nodes, nil, op, &resp.Diagnostics)
+	r.record(ctx, target, prior.Keys(), "the destroy of ", in, releases, nil, op, &resp.Diagnostics)
 }
 
 // planned is the operation a plan makes; ok is false while the wanted items are unknown.
@@ -97,9 +131,9 @@ func (r *Resource[T, PT]) planned(ctx context.Context, plan, prev *T, owned node
 	return op, ok
 }
 
-// record stores the operation's node edits for the same-run prediction and warns about their
-// effect on pods.
-func (r *Resource[T, PT]) record(ctx context.Context, target nodeops.Target, keys []string, prefix string, live []*corev1.Node, targets []string, op Op[T], diags *diag.Diagnostics) {
+// record stores the operation's node edits for the same-run prediction, warns about their
+// effect on pods and returns it. releases are the snapshot's; nil reads them from in.Nodes.
+func (r *Resource[T, PT]) record(ctx context.Context, target nodeops.Target, keys []string, prefix string, in nodeops.Inputs, releases map[string][]string, targets []string, op Op[T], diags *diag.Diagnostics) nodeops.Result {
 	var had []string
 	if op.Prev != nil {
 		had, _ = PT(op.Prev).Common().nodes(ctx)
@@ -109,7 +143,7 @@ func (r *Resource[T, PT]) record(ctx context.Context, target nodeops.Target, key
 	if targets == nil {
 		count = len(had)
 	}
-	byName := nodeops.ByName(live)
+	byName := nodeops.ByName(in.Nodes)
 	isTarget := map[string]bool{}
 	for _, name := range targets {
 		isTarget[name] = true
@@ -117,12 +151,18 @@ func (r *Resource[T, PT]) record(ctx context.Context, target nodeops.Target, key
 	w := r.kind.Writer(r.client, op)
 	edits := map[string]kube.NodeEdit{}
 	for _, name := range nodeops.Union(targets, had) {
-		if node := byName[name]; node != nil || isTarget[name] {
-			edits[name] = w.Edit(name, node, isTarget[name])
+		node := byName[name]
+		if node == nil && !isTarget[name] {
+			continue
 		}
+		rel, ok := releases[name]
+		if releases == nil || (!ok && node == nil) {
+			rel = w.Releases(name, node)
+		}
+		edits[name] = w.Edit(isTarget[name], rel)
 	}
 	owner := r.typeName() + " " + nodeops.FormatID(target, keys)
-	nodeops.RecordAndWarn(ctx, r.client, owner, prefix+nodeops.Subject(r.typeName(), target, count), live, edits, diags)
+	return nodeops.RecordAndWarn(ctx, r.client, owner, prefix+nodeops.Subject(r.typeName(), target, count), in, edits, diags)
 }
 
 // resolveImport fills in a just-imported model: its nodes, and what the kind reads from them.

@@ -49,6 +49,7 @@ func (r *Resource[T, PT]) Metadata(_ context.Context, req resource.MetadataReque
 // Schema is the shared attributes with the kind's own.
 func (r *Resource[T, PT]) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := nodeops.TargetAttributes(r.kind.Words())
+	attrs["daemonset_impact"] = nodeops.ImpactAttribute(r.kind.Words())
 	for name, a := range r.kind.Attributes() {
 		attrs[name] = a
 	}
@@ -135,12 +136,26 @@ func (r *Resource[T, PT]) Read(ctx context.Context, req resource.ReadRequest, re
 			existing = append(existing, name)
 		}
 	}
-	resp.Diagnostics.Append(r.kind.SetItems(ctx, &st, nodeops.Aggregate(prior, observed, existing))...)
+	current := Items(nodeops.Aggregate(prior, observed, existing))
+	resp.Diagnostics.Append(r.kind.SetItems(ctx, &st, current)...)
 	resp.Diagnostics.Append(b.setNodes(ctx, existing)...)
+	b.DaemonsetImpact = nodeops.ImpactEmpty(r.client.Options.PredictPlacement) // nothing moves relative to the live cluster
 	b.ID = types.StringValue(nodeops.FormatID(target, prior.Keys()))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 	resp.Diagnostics.Append(kept.Save(ctx, resp.Private)...)
-	resp.Diagnostics.Append(nodeops.SaveNodesRV(ctx, resp.Private, list)...)
+	// The refresh's view, for the plans after it: releases as the refreshed state has them.
+	rw := r.kind.Writer(r.client, Op[T]{Prev: &st, Prior: current, Owned: kept})
+	releases := map[string][]string{}
+	for _, name := range existing {
+		if rel := rw.Releases(name, nodes[name]); len(rel) > 0 {
+			releases[name] = rel
+		}
+	}
+	var only []string
+	if !target.IsFleet() {
+		only = nodeops.Union([]string{target.NodeName}, existing)
+	}
+	resp.Diagnostics.Append(saveSnapshot(ctx, r.client, resp.Private, list, only, releases)...)
 }
 
 // Update writes to nodes that joined, changes the rest and cleans nodes that left; one that
@@ -237,6 +252,9 @@ func (r *Resource[T, PT]) operation(ctx context.Context, plan, state *T, owned n
 	want, _, d := r.kind.Items(ctx, plan)
 	diags.Append(d...)
 	op := Op[T]{Next: plan, Want: want, Force: b.Force.ValueBool(), Owned: owned}
+	if b.DaemonsetImpact.IsUnknown() { // the configuration was unknown at plan: nothing left to move
+		b.DaemonsetImpact = nodeops.ImpactEmpty(r.client.Options.PredictPlacement)
+	}
 	if state != nil {
 		op.Prev = state
 		op.Prior, _, d = r.kind.Items(ctx, state)

@@ -10,25 +10,35 @@ import (
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
-// Edit is what applying the plan does to a node: the wanted labels on a target, and on a
-// node the resource had labeled, the removal of labels it drops that no other manager keeps.
-func (w *writer) Edit(_ string, live *corev1.Node, target bool) kube.NodeEdit {
+// Releases lists the prior labels that releasing the resource's ownership removes from the
+// node: a refresh records them, so that a later plan computes its edits without the node.
+func (w *writer) Releases(_ string, live *corev1.Node) []string {
+	if live == nil {
+		return nil
+	}
+	var out []string
+	for k := range w.prior {
+		if w.goesAway(live, k) {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Edit is what applying the plan does to a node: the wanted labels on a target, and the
+// removal of the released labels it no longer wants.
+func (w *writer) Edit(target bool, releases []string) kube.NodeEdit {
 	var e kube.NodeEdit
 	if target {
 		e.SetLabels = w.want
 	}
-	if live == nil {
-		return e
-	}
-	for k := range w.prior {
+	for _, k := range releases {
 		if _, kept := w.want[k]; kept && target {
 			continue
 		}
-		if w.goesAway(live, k) {
-			e.RemoveLabels = append(e.RemoveLabels, k)
-		}
+		e.RemoveLabels = append(e.RemoveLabels, k)
 	}
-	sort.Strings(e.RemoveLabels)
 	return e
 }
 

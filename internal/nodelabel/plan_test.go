@@ -44,7 +44,7 @@ func TestPlannedEdits(t *testing.T) {
 		adopted: nodeops.Ownership{"c": {Items: []string{"adopted"}}}}
 	got := map[string]kube.NodeEdit{}
 	for _, name := range []string{"a", "b", "c", "d"} {
-		got[name] = w.Edit(name, live[name], name != "c")
+		got[name] = w.Edit(name != "c", w.Releases(name, live[name]))
 	}
 	expected := map[string]kube.NodeEdit{
 		// team goes: only we own it.

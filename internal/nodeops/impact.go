@@ -49,10 +49,12 @@ func DaemonSets(ctx context.Context, c *kube.Client) ([]appsv1.DaemonSet, error)
 	return l.items, l.err
 }
 
-// DaemonSetChange says where one DaemonSet's pods start and stop.
+// DaemonSetChange says where one DaemonSet's pods start and stop; Evicted counts the stops
+// that an untolerated NoExecute taint causes (the controller deletes the running pod).
 type DaemonSetChange struct {
 	DaemonSet     string
 	Starts, Stops []string
+	Evicted       int
 }
 
 // Eviction counts running pods that a new NoExecute taint evicts from a node.
@@ -139,26 +141,39 @@ func ListPodsOn(c *kube.Client) PodLister {
 }
 
 // ComputeImpact compares DaemonSet placement on the changed nodes before and after, with the
-// placement package (the DaemonSet controller's rule), and counts the running pods that new
-// NoExecute taints evict.
-func ComputeImpact(ctx context.Context, dss []appsv1.DaemonSet, before, after []*corev1.Node, opts placement.Options, pods PodLister) (Impact, error) {
-	var impact Impact
+// placement package (the DaemonSet controller's rule). It reads nothing but its arguments, so a
+// plan computed from a refresh's snapshot is the same at apply.
+func ComputeImpact(dss []DaemonSetPlacement, before, after []*corev1.Node, opts placement.Options) []DaemonSetChange {
+	var changes []DaemonSetChange
 	for i := range dss {
-		ds := &dss[i]
-		t := placement.Compile(&ds.Spec.Template.Spec, opts)
-		change := DaemonSetChange{DaemonSet: ds.Namespace + "/" + ds.Name}
-		for _, c := range placement.Changes(t.Predict(before), t.Predict(after)) {
+		t := placement.Compile(&dss[i].Spec, opts)
+		next := t.Predict(after)
+		decisions := make(map[string]placement.Decision, len(next.Decisions))
+		for _, d := range next.Decisions {
+			decisions[d.Node] = d
+		}
+		change := DaemonSetChange{DaemonSet: dss[i].Name}
+		for _, c := range placement.Changes(t.Predict(before), next) {
 			if c.Starts {
 				change.Starts = append(change.Starts, c.Node)
-			} else {
-				change.Stops = append(change.Stops, c.Node)
+				continue
+			}
+			change.Stops = append(change.Stops, c.Node)
+			if d := decisions[c.Node]; d.Taint != "" && !d.ShouldContinueRunning {
+				change.Evicted++
 			}
 		}
 		if len(change.Starts)+len(change.Stops) > 0 {
-			impact.Changes = append(impact.Changes, change)
+			changes = append(changes, change)
 		}
 	}
-	sort.Slice(impact.Changes, func(i, j int) bool { return impact.Changes[i].DaemonSet < impact.Changes[j].DaemonSet })
+	sort.Slice(changes, func(i, j int) bool { return changes[i].DaemonSet < changes[j].DaemonSet })
+	return changes
+}
+
+// Evictions counts, per changed node, the running pods that its new NoExecute taints evict.
+func Evictions(ctx context.Context, before, after []*corev1.Node, pods PodLister) ([]Eviction, error) {
+	var out []Eviction
 	for i, n := range after {
 		added := newNoExecute(before[i].Spec.Taints, n.Spec.Taints)
 		if len(added) == 0 {
@@ -166,17 +181,17 @@ func ComputeImpact(ctx context.Context, dss []appsv1.DaemonSet, before, after []
 		}
 		list, err := pods(ctx, n.Name)
 		if err != nil {
-			return impact, err
+			return out, err
 		}
 		if count := evicted(list, added); count > 0 {
 			e := Eviction{Node: n.Name, Pods: count}
 			for _, t := range added {
 				e.Taints = append(e.Taints, t.ToString())
 			}
-			impact.Evictions = append(impact.Evictions, e)
+			out = append(out, e)
 		}
 	}
-	return impact, nil
+	return out, nil
 }
 
 // newNoExecute lists NoExecute taints in after that before did not have with that value.

@@ -58,13 +58,15 @@ func TestComputeImpact(t *testing.T) {
 			pod("db", n, corev1.Toleration{Key: "maint", Operator: corev1.TolerationOpExists, Effect: noSchedule}),
 		}, nil
 	}
-	impact, err := ComputeImpact(context.Background(), []appsv1.DaemonSet{fluentd, agent}, before, after, placement.Options{}, pods)
+	changes := ComputeImpact(Placements([]appsv1.DaemonSet{fluentd, agent}), before, after, placement.Options{})
+	evictions, err := Evictions(context.Background(), before, after, pods)
 	if err != nil {
 		t.Fatal(err)
 	}
+	impact := Impact{Changes: changes, Evictions: evictions}
 	want := Impact{
 		Changes: []DaemonSetChange{
-			{DaemonSet: "kube-system/agent", Stops: []string{"k8s-02"}},
+			{DaemonSet: "kube-system/agent", Stops: []string{"k8s-02"}, Evicted: 1},
 			{DaemonSet: "kube-system/fluentd", Starts: []string{"k8s-01"}, Stops: []string{"k8s-02"}},
 		},
 		Evictions: []Eviction{{Node: "k8s-02", Pods: 2, Taints: []string{"maint:NoExecute"}}},
@@ -102,7 +104,10 @@ func TestRecordAndWarn(t *testing.T) {
 	}
 	edits := map[string]kube.NodeEdit{"k8s-01": {SetLabels: map[string]string{"logger": "fluentd"}}}
 	var diags diagnostics
-	RecordAndWarn(context.Background(), c, "owner", "k8sfleet_node_label on node k8s-01", list.Nodes, edits, &diags.Diagnostics)
+	result := RecordAndWarn(context.Background(), c, "owner", "k8sfleet_node_label on node k8s-01", Inputs{Nodes: list.Nodes}, edits, &diags.Diagnostics)
+	if !result.Predicted || !result.NodesChange || len(result.Changes) != 1 || len(result.Changes[0].Starts) != 1 {
+		t.Errorf("result: %+v", result)
+	}
 	if diags.WarningsCount() != 1 || !strings.Contains(diags.Warnings()[0].Detail(), "DaemonSet kube-system/fluentd starts on k8s-01") {
 		t.Errorf("warnings: %v", diags)
 	}
@@ -113,7 +118,7 @@ func TestRecordAndWarn(t *testing.T) {
 	}
 	// Nothing changes: quiet, and the DaemonSets are not listed again.
 	var quiet diagnostics
-	RecordAndWarn(context.Background(), c, "owner", "x", planned, edits, &quiet.Diagnostics)
+	RecordAndWarn(context.Background(), c, "owner", "x", Inputs{Nodes: planned}, edits, &quiet.Diagnostics)
 	if len(quiet.Diagnostics) != 0 {
 		t.Errorf("no-op plan warned: %v", quiet)
 	}
@@ -127,10 +132,51 @@ func TestRecordAndWarn(t *testing.T) {
 		return n
 	}
 	lists := countLists()
-	RecordAndWarn(context.Background(), c, "other", "y", list.Nodes, edits, &quiet.Diagnostics)
+	RecordAndWarn(context.Background(), c, "other", "y", Inputs{Nodes: list.Nodes}, edits, &quiet.Diagnostics)
 	if countLists() != lists {
 		t.Errorf("DaemonSets listed again in the same process")
 	}
 }
 
 type diagnostics struct{ diag.Diagnostics }
+
+// TestImpactFromSnapshot: the impact computed from packed placements is the one from the
+// DaemonSets, and the NoExecute stop of a tolerating-nothing agent counts as an eviction.
+func TestImpactFromSnapshot(t *testing.T) {
+	dss := []appsv1.DaemonSet{
+		daemonSet("agent", corev1.PodSpec{Containers: []corev1.Container{{Name: "a", Image: "x"}}}),
+		daemonSet("agent-copy", corev1.PodSpec{Containers: []corev1.Container{{Name: "b", Image: "y"}}}),
+		daemonSet("gpu", corev1.PodSpec{NodeSelector: map[string]string{"gpu": "true"},
+			Tolerations: []corev1.Toleration{{Key: "maint", Operator: corev1.TolerationOpExists}}}),
+	}
+	raw, err := PackPlacements(Placements(dss))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := UnpackPlacements(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, Placements(dss)) {
+		t.Fatalf("round trip: %+v", got)
+	}
+	live := []*corev1.Node{node("n1", map[string]string{"gpu": "true"}), node("n2", nil)}
+	edits := map[string]kube.NodeEdit{
+		"n1": {AddTaints: []corev1.Taint{taint("maint", "", noExecute)}},
+		"n2": {SetLabels: map[string]string{"gpu": "true"}},
+	}
+	before, after := Changed(live, edits)
+	changes := ComputeImpact(got, before, after, placement.Options{})
+	want := []DaemonSetChange{
+		{DaemonSet: "kube-system/agent", Stops: []string{"n1"}, Evicted: 1},
+		{DaemonSet: "kube-system/agent-copy", Stops: []string{"n1"}, Evicted: 1},
+		{DaemonSet: "kube-system/gpu", Starts: []string{"n2"}},
+	}
+	if !reflect.DeepEqual(changes, want) {
+		t.Errorf("got %+v\nwant %+v", changes, want)
+	}
+	value := ImpactValue(changes)
+	if len(value.Elements()) != 3 || ImpactEmpty(true).IsNull() || !ImpactEmpty(false).IsNull() {
+		t.Errorf("values: %v", value)
+	}
+}

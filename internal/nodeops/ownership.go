@@ -8,11 +8,8 @@ import (
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 	corev1 "k8s.io/api/core/v1"
 	k8stypes "k8s.io/apimachinery/pkg/types"
-
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 )
 
 // privateKey is the private-state key under which a resource keeps what it owns per node.
@@ -169,32 +166,4 @@ func Union(lists ...[]string) []string {
 	}
 	sort.Strings(out)
 	return slices.Compact(out)
-}
-
-// privateNodesRV keeps the resourceVersion of the node list the last refresh read.
-const privateNodesRV = "nodes_rv"
-
-// SaveNodesRV records the resourceVersion of the node list a refresh read.
-func SaveNodesRV(ctx context.Context, p privateState, list *kube.NodeList) diag.Diagnostics {
-	raw, _ := json.Marshal(list.ResourceVersion)
-	return p.SetKey(ctx, privateNodesRV, raw)
-}
-
-// NodesForPlan returns the nodes a plan resolves label_selector against: the list the
-// refresh read, by its resourceVersion, so that the re-plan during apply resolves the
-// selector to the same nodes even when nodes joined in between. A create has had no
-// refresh and uses the latest list; so does a plan whose snapshot the server no longer holds.
-func NodesForPlan(ctx context.Context, c *kube.Client, p privateState) (*kube.NodeList, error) {
-	var rv string
-	if p != nil {
-		raw, _ := p.GetKey(ctx, privateNodesRV)
-		if len(raw) > 0 && json.Unmarshal(raw, &rv) != nil {
-			rv = ""
-		}
-	}
-	list, stale, err := c.Nodes.ListAt(ctx, rv)
-	if stale {
-		tflog.Info(ctx, "the refresh's node list is no longer served; planning with the latest nodes", map[string]any{"resource_version": rv})
-	}
-	return list, err
 }

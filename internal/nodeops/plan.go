@@ -15,32 +15,61 @@ import (
 // manyNodes is where listing pods node by node costs more than one list of all pods.
 const manyNodes = 20
 
+// Inputs are what a plan of node edits reads of the cluster: the nodes and the DaemonSets'
+// placements the refresh captured (or, without a snapshot, the live ones). DaemonSets nil
+// means "list them now".
+type Inputs struct {
+	Nodes      []*corev1.Node
+	DaemonSets []DaemonSetPlacement
+}
+
 // RecordAndWarn records a resource's planned node edits, so that a DaemonSet planned later
-// in this provider process predicts with them, and warns when the edits change where
-// DaemonSets run or evict running pods. Nothing is said when nothing changes.
-func RecordAndWarn(ctx context.Context, c *kube.Client, owner, subject string, live []*corev1.Node, edits map[string]kube.NodeEdit, diags *diag.Diagnostics) {
+// in this provider process predicts with them, and returns, and warns about, what the edits
+// change where DaemonSets run. The result says whether any node changes, and predicted is
+// false when prediction is off or impossible; the running pods that new NoExecute taints
+// evict are counted for the warning only.
+func RecordAndWarn(ctx context.Context, c *kube.Client, owner, subject string, in Inputs, edits map[string]kube.NodeEdit, diags *diag.Diagnostics) Result {
 	c.Nodes.RecordPlanned(owner, edits)
-	before, after := Changed(live, edits)
+	before, after := Changed(in.Nodes, edits)
 	tflog.Debug(ctx, "recorded planned node edits", map[string]any{"owner": owner, "nodes": len(edits), "changed": len(after)})
-	if len(after) == 0 || !c.Options.PredictPlacement {
-		return
+	if len(after) == 0 {
+		return Result{Predicted: c.Options.PredictPlacement}
 	}
-	dss, err := DaemonSets(ctx, c)
-	if err != nil {
-		diags.AddWarning("Cannot tell which DaemonSets this changes", kube.Explain(err, "list", "daemonsets"))
-		return
+	if !c.Options.PredictPlacement {
+		return Result{NodesChange: true}
 	}
+	dss := in.DaemonSets
+	if dss == nil {
+		live, err := DaemonSets(ctx, c)
+		if err != nil {
+			diags.AddWarning("Cannot tell which DaemonSets this changes", kube.Explain(err, "list", "daemonsets"))
+			return Result{NodesChange: true}
+		}
+		dss = Placements(live)
+	}
+	impact := Impact{Changes: ComputeImpact(dss, before, after, placement.Options{ComparisonOperators: c.Options.ComparisonOperators})}
 	pods := ListPodsOn(c)
 	if len(after) > manyNodes {
 		pods = allPods(c)
 	}
-	impact, err := ComputeImpact(ctx, dss, before, after, placement.Options{ComparisonOperators: c.Options.ComparisonOperators}, pods)
+	evictions, err := Evictions(ctx, before, after, pods)
 	if err != nil {
 		diags.AddWarning("Cannot count the pods a NoExecute taint evicts", kube.Explain(err, "list", "pods"))
 	}
+	impact.Evictions = evictions
 	if !impact.Empty() {
 		diags.AddWarning("Pods start or stop", impact.Warning(subject))
 	}
+	return Result{NodesChange: true, Predicted: true, Changes: impact.Changes}
+}
+
+// Result is what RecordAndWarn found.
+type Result struct {
+	// NodesChange says whether the edits change any node at all.
+	NodesChange bool
+	// Predicted is false when prediction is off or the DaemonSets cannot be read.
+	Predicted bool
+	Changes   []DaemonSetChange
 }
 
 // allPods lists every pod once and hands them out by node.

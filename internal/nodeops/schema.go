@@ -44,11 +44,12 @@ func TargetAttributes(k Kind) map[string]schema.Attribute {
 		"label_selector": schema.StringAttribute{
 			Optional: true,
 			Description: "The fleet form: a Kubernetes label selector such as `pool=gpu,!canary`, as in the `k8sfleet_nodes` " +
-				"data source. Every plan resolves it against the live nodes into `nodes`, so the plan shows nodes joining " +
-				"and leaving; the apply sets the " + k.Plural + " on nodes that joined and removes them from nodes that left. " +
-				"Changing it updates in place. The apply changes exactly the nodes the plan listed: for an update its re-plan " +
-				"resolves the selector against the same node snapshot as the plan, and nodes that joined since show up in " +
-				"the next plan. A create has no such snapshot: if nodes joined or left between `plan -out` and `apply`, " +
+				"data source. Every plan resolves it into `nodes` against the nodes its refresh read (their names, labels and " +
+				"taints, kept compactly in private state; with `-refresh=false`, those of the last refresh), so the plan shows " +
+				"nodes joining and leaving; the apply sets the " + k.Plural + " on nodes that joined and removes them from nodes " +
+				"that left. Changing it updates in place. The apply changes exactly the nodes the plan listed: for an update " +
+				"its re-plan resolves the selector against the same snapshot as the plan, even after the API server compacted " +
+				"its history, and nodes that joined since show up in the next plan. A create has no such snapshot: if nodes joined or left between `plan -out` and `apply`, " +
 				"Terraform reports an inconsistent final plan before anything is written; plan again.",
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1), kubeattr.LabelSelectorValidator{}},
 		},

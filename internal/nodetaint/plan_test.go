@@ -17,7 +17,7 @@ func TestPlannedEdits(t *testing.T) {
 		owned: nodeops.Ownership{"a": {Items: []string{"gpu:NoExecute", "gpu:NoSchedule"}}, "b": {Items: []string{"gpu:NoSchedule"}}}}
 	got := map[string]kube.NodeEdit{}
 	for _, name := range []string{"a", "b", "c"} {
-		got[name] = w.Edit(name, nil, name != "b")
+		got[name] = w.Edit(name != "b", w.Releases(name, nil))
 	}
 	want := map[string]kube.NodeEdit{
 		"a": {AddTaints: []corev1.Taint{gpuNS}, RemoveTaints: []corev1.Taint{{Key: "gpu", Effect: corev1.TaintEffectNoExecute}}},
@@ -29,14 +29,14 @@ func TestPlannedEdits(t *testing.T) {
 	}
 	// Without a record (older state), the taints in state are what the resource owns.
 	legacy := &writer{fallback: []string{"gpu:NoExecute"}}
-	if got := legacy.Edit("a", nil, false).RemoveTaints; !reflect.DeepEqual(got, []corev1.Taint{{Key: gpuNE.Key, Effect: gpuNE.Effect}}) {
+	if got := legacy.Edit(false, legacy.Releases("a", nil)).RemoveTaints; !reflect.DeepEqual(got, []corev1.Taint{{Key: gpuNE.Key, Effect: gpuNE.Effect}}) {
 		t.Errorf("legacy: %v", got)
 	}
 	// A record of another node object with the same name owns nothing on this one.
 	recreated := &corev1.Node{}
 	recreated.Name, recreated.UID = "a", "new"
 	w.owned["a"] = nodeops.Owned{UID: "old", Items: w.owned["a"].Items}
-	if got := w.Edit("a", recreated, false).RemoveTaints; len(got) != 0 {
+	if got := w.Edit(false, w.Releases("a", recreated)).RemoveTaints; len(got) != 0 {
 		t.Errorf("recreated node: %v", got)
 	}
 }
