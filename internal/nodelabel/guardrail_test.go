@@ -41,19 +41,19 @@ func TestAccNodeLabel_guardrail(t *testing.T) {
 		}
 	}
 	resource.Test(t, resource.TestCase{
-		CheckDestroy:             resource.ComposeTestCheckFunc(acctest.DaemonSetDestroyed(t, ns, name), destroyed(t, "logger")),
+		CheckDestroy: resource.ComposeTestCheckFunc(acctest.DaemonSetDestroyed(t, ns, name), destroyed(t, "logger")),
 		Steps: []resource.TestStep{
 			{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
 				ConfigDirectory:          dir,
-				ConfigVariables: vars("fluentd", true),
-				Check:           resource.ComposeTestCheckFunc(onMasters("fluentd"), acctest.DesiredIs(t, ns, name, 3)),
+				ConfigVariables:          vars("fluentd", true),
+				Check:                    resource.ComposeTestCheckFunc(onMasters("fluentd"), acctest.DesiredIs(t, ns, name, 3)),
 			},
 			{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
 				ConfigDirectory:          dir,
-				ConfigVariables: vars("other", true),
-				PlanOnly:        true,
+				ConfigVariables:          vars("other", true),
+				PlanOnly:                 true,
 				ExpectError: regexp.MustCompile(`(?s)Resource postcondition failed.*This label change stops pods on more\s+than\s+2\s+nodes:\s+` +
 					`kube-system/fluentd-elasticsearch\s+stops\s+on\s+3\s+nodes\s+\(0\s+evicted\)`),
 			},
@@ -61,7 +61,7 @@ func TestAccNodeLabel_guardrail(t *testing.T) {
 				// The failed plan wrote nothing: the masters keep the label, fluentd its pods.
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
 				ConfigDirectory:          dir,
-				ConfigVariables: vars("fluentd", true),
+				ConfigVariables:          vars("fluentd", true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
@@ -70,7 +70,7 @@ func TestAccNodeLabel_guardrail(t *testing.T) {
 			{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
 				ConfigDirectory:          dir,
-				ConfigVariables: vars("other", false),
+				ConfigVariables:          vars("other", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("k8sfleet_node_label.logger[0]", plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue("k8sfleet_node_label.logger[0]", tfjsonpath.New("daemonset_impact"), knownvalue.Null()),
