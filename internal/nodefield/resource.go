@@ -85,6 +85,7 @@ func (r *Resource[T, PT]) Create(ctx context.Context, req resource.CreateRequest
 	job := r.job(ctx, b, targets, nil, op)
 	if nodes, owned, save := nodeops.Create(ctx, r.client, r.kind.Texts(), job, &resp.Diagnostics); save {
 		resp.Diagnostics.Append(saved(ctx, &plan, PT(&plan), nodes, owned, &resp.State, resp.Private)...)
+		r.snapshotAfterApply(ctx, &plan, op.Want, owned, resp.Private, &resp.Diagnostics)
 	}
 }
 
@@ -180,6 +181,7 @@ func (r *Resource[T, PT]) Update(ctx context.Context, req resource.UpdateRequest
 	job := r.job(ctx, b, targets, nodeops.Without(nodeops.Union(had, owned.Nodes()), targets), op)
 	if nodes, owned, save := nodeops.Update(ctx, r.client, r.kind.Texts(), job, &resp.Diagnostics); save {
 		resp.Diagnostics.Append(saved(ctx, &plan, PT(&plan), nodes, owned, &resp.State, resp.Private)...)
+		r.snapshotAfterApply(ctx, &plan, op.Want, owned, resp.Private, &resp.Diagnostics)
 	}
 }
 
@@ -242,6 +244,36 @@ func saved[T any](ctx context.Context, m *T, b interface{ Common() *Base }, node
 	diags.Append(st.Set(ctx, m)...)
 	diags.Append(owned.Save(ctx, p)...)
 	return diags
+}
+
+// snapshotAfterApply records the nodes as this apply left them, for the plans that follow
+// before the next refresh (-refresh=false), as a refresh would.
+func (r *Resource[T, PT]) snapshotAfterApply(ctx context.Context, m *T, want Items, owned nodeops.Ownership, p private, diags *diag.Diagnostics) {
+	if diags.HasError() {
+		return
+	}
+	list, err := r.client.Nodes.List(ctx)
+	if err != nil {
+		diags.AddWarning("Cannot record the node snapshot", kube.Explain(err, "list", "nodes"))
+		return
+	}
+	b := PT(m).Common()
+	target, _ := b.Target()
+	names, _ := b.nodes(ctx)
+	w := r.kind.Writer(r.client, Op[T]{Prev: m, Prior: want, Owned: owned})
+	releases := map[string][]string{}
+	for _, name := range names {
+		if node := list.Find(name); node != nil {
+			if rel := w.Releases(name, node); len(rel) > 0 {
+				releases[name] = rel
+			}
+		}
+	}
+	var only []string
+	if !target.IsFleet() {
+		only = nodeops.Union([]string{target.NodeName}, names)
+	}
+	diags.Append(saveSnapshot(ctx, r.client, p, list, only, releases)...)
 }
 
 // operation reads what a create or update needs from the plan (and the state).
