@@ -160,7 +160,7 @@ func (r *Resource) forecast(ctx context.Context, hasState bool, snap *snapshot, 
 		}
 		nodes = list.Nodes
 	}
-	after := placement.Predict(base.over(spec).podSpec(), r.client.Nodes.WithPlanned(nodes), opts)
+	after := placement.Predict(base.over(spec).podSpec(), r.client.Planned.Overlay(nodes), opts)
 	f := forecast{from: -1, after: after, changes: placement.Diff(before, after, rollout)}
 	if before != nil {
 		f.from = before.Count()

@@ -146,7 +146,7 @@ func saveSnapshot(ctx context.Context, p privateSetter, list *kube.NodeList, ds 
 		diags.AddError("Cannot read the DaemonSet's field owners", err.Error())
 		return diags
 	}
-	nodes, err := nodetable.EncodeList(list)
+	nodes, err := nodetable.EncodeList(list.Nodes)
 	if err != nil {
 		diags.AddError("Cannot encode the node snapshot", err.Error())
 		return diags

@@ -5,6 +5,8 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
 
 // Options are provider-level switches that resources read.
@@ -19,7 +21,11 @@ type Client struct {
 	Clientset kubernetes.Interface
 	Requests  *RequestCounter
 	Nodes     *NodeCache
-	Options   Options
+	// Planned holds the node edits node_label and node_taint plan in this provider process.
+	Planned *samerun.Store
+	Options Options
+	// daemonSets is the one DaemonSet list of this client (DaemonSets).
+	daemonSets *daemonSetList
 	// configured is false when the provider configuration was unknown at plan time.
 	configured bool
 }
@@ -36,20 +42,23 @@ func New(cfg *rest.Config, opts Options) (*Client, error) {
 		Clientset:  cs,
 		Requests:   counter,
 		Nodes:      NewNodeCache(cs),
+		Planned:    samerun.NewStore(),
 		Options:    opts,
+		daemonSets: &daemonSetList{},
 		configured: true,
 	}, nil
 }
 
 // FromClientset wraps an existing clientset, for unit tests with the fake clientset.
 func FromClientset(cs kubernetes.Interface, opts Options) *Client {
-	return &Client{Clientset: cs, Requests: NewRequestCounter(), Nodes: NewNodeCache(cs), Options: opts, configured: true}
+	return &Client{Clientset: cs, Requests: NewRequestCounter(), Nodes: NewNodeCache(cs), Planned: samerun.NewStore(),
+		Options: opts, daemonSets: &daemonSetList{}, configured: true}
 }
 
 // Unconfigured stands in when the provider configuration is not known yet (the cluster
 // is created in the same run): resources plan unknown values instead of failing.
 func Unconfigured(opts Options) *Client {
-	return &Client{Options: opts}
+	return &Client{Planned: samerun.NewStore(), Options: opts, daemonSets: &daemonSetList{}}
 }
 
 // Configured reports whether the client can reach a cluster.

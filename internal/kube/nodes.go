@@ -18,23 +18,12 @@ type NodeList struct {
 	Nodes           []*corev1.Node
 }
 
-// NodeEdit is what one of our node_label or node_taint resources will do to a node.
-type NodeEdit struct {
-	SetLabels    map[string]string
-	RemoveLabels []string
-	AddTaints    []corev1.Taint
-	RemoveTaints []corev1.Taint
-}
-
-// NodeCache lists nodes once per provider process and remembers the node changes that
-// node_label and node_taint plan in this run, so that a DaemonSet planned after them
-// predicts with the labels and taints they will set.
+// NodeCache lists nodes once per provider process.
 type NodeCache struct {
 	client kubernetes.Interface
 
-	mu      sync.Mutex
-	latest  *NodeList
-	planned map[string]map[string]NodeEdit // owner -> node -> edit
+	mu     sync.Mutex
+	latest *NodeList
 	// written holds nodes our own writes returned, merged into latest at the next List, so a
 	// fleet write of N nodes copies the list once rather than N times.
 	written map[string]*corev1.Node
@@ -43,8 +32,7 @@ type NodeCache struct {
 
 // NewNodeCache returns an empty cache.
 func NewNodeCache(client kubernetes.Interface) *NodeCache {
-	return &NodeCache{client: client, planned: map[string]map[string]NodeEdit{},
-		written: map[string]*corev1.Node{}}
+	return &NodeCache{client: client, written: map[string]*corev1.Node{}}
 }
 
 const nodePageSize = 500
@@ -139,92 +127,6 @@ func slim(n *corev1.Node) *corev1.Node {
 	out.Annotations = nil
 	out.Status.Conditions = n.Status.Conditions
 	return out
-}
-
-// RecordPlanned stores the edits one resource plans (owner identifies the resource); a new
-// record for the same owner replaces the old one.
-func (c *NodeCache) RecordPlanned(owner string, edits map[string]NodeEdit) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(edits) == 0 {
-		delete(c.planned, owner)
-		return
-	}
-	c.planned[owner] = edits
-}
-
-// HasPlanned reports whether any node edit is recorded.
-func (c *NodeCache) HasPlanned() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.planned) > 0
-}
-
-// WithPlanned returns the nodes with every recorded edit applied; untouched nodes are shared.
-func (c *NodeCache) WithPlanned(nodes []*corev1.Node) []*corev1.Node {
-	c.mu.Lock()
-	owners := make([]string, 0, len(c.planned))
-	for o := range c.planned {
-		owners = append(owners, o)
-	}
-	sort.Strings(owners)
-	perNode := map[string][]NodeEdit{}
-	for _, o := range owners {
-		for node, e := range c.planned[o] {
-			perNode[node] = append(perNode[node], e)
-		}
-	}
-	c.mu.Unlock()
-	if len(perNode) == 0 {
-		return nodes
-	}
-	out := make([]*corev1.Node, len(nodes))
-	for i, n := range nodes {
-		edits, ok := perNode[n.Name]
-		if !ok {
-			out[i] = n
-			continue
-		}
-		cp := n.DeepCopy()
-		for _, e := range edits {
-			e.ApplyTo(cp)
-		}
-		out[i] = cp
-	}
-	return out
-}
-
-// ApplyTo changes node in place.
-func (e NodeEdit) ApplyTo(node *corev1.Node) {
-	if node.Labels == nil && len(e.SetLabels) > 0 {
-		node.Labels = map[string]string{}
-	}
-	for _, k := range e.RemoveLabels {
-		delete(node.Labels, k)
-	}
-	for k, v := range e.SetLabels {
-		node.Labels[k] = v
-	}
-	drop := append(append([]corev1.Taint{}, e.RemoveTaints...), e.AddTaints...)
-	kept := node.Spec.Taints[:0:0]
-	for _, t := range node.Spec.Taints {
-		if !containsTaint(drop, t) {
-			kept = append(kept, t)
-		}
-	}
-	node.Spec.Taints = append(kept, e.AddTaints...)
-}
-
-// SameTaint reports whether two taints have one identity: key and effect, as kubectl.
-func SameTaint(a, b corev1.Taint) bool { return a.Key == b.Key && a.Effect == b.Effect }
-
-func containsTaint(ts []corev1.Taint, t corev1.Taint) bool {
-	for _, x := range ts {
-		if SameTaint(x, t) {
-			return true
-		}
-	}
-	return false
 }
 
 // Select returns the nodes matching a label selector, keeping order.

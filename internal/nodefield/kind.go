@@ -18,6 +18,7 @@ import (
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
 
 // Items are what a resource sets on each node, identity to value: a label key, or a taint's
@@ -90,5 +91,5 @@ type Writer interface {
 	Releases(name string, live *corev1.Node) []string
 	// Edit is what applying the operation does to a node with those releases; target says
 	// whether the node is one of the operation's targets.
-	Edit(target bool, releases []string) kube.NodeEdit
+	Edit(target bool, releases []string) samerun.Edit
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
 
 // ModifyPlan resolves the nodes, records the planned edits for DaemonSets planned later in
@@ -149,7 +150,7 @@ func (r *Resource[T, PT]) record(ctx context.Context, target nodeops.Target, key
 		isTarget[name] = true
 	}
 	w := r.kind.Writer(r.client, op)
-	edits := map[string]kube.NodeEdit{}
+	edits := map[string]samerun.Edit{}
 	for _, name := range nodeops.Union(targets, had) {
 		node := byName[name]
 		if node == nil && !isTarget[name] {

@@ -10,6 +10,7 @@ import (
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodetable"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
 
 // privateSnapshot is the private-state key of what a refresh read for the plans after it, so
@@ -22,7 +23,7 @@ import (
 //	{"v": 1, "all": true,
 //	 "nodes": "<node table (internal/nodetable)>",
 //	 "releases": "<nodetable.Pack of {"ix": [set index per node of the table], "sets": [[item, ...], ...]}>",
-//	 "daemonsets": "<nodeops.PackPlacements of every DaemonSet>"}
+//	 "daemonsets": "<samerun.PackPlacements of every DaemonSet>"}
 //
 // all says the table holds every node (the fleet form); the single-node form keeps its node
 // and the nodes it had. releases are, per node, the items whose release removes them (the
@@ -54,7 +55,7 @@ type snapshot struct {
 	all        bool
 	nodes      []*corev1.Node
 	releases   map[string][]string
-	daemonSets []nodeops.DaemonSetPlacement // nil when not captured
+	daemonSets []samerun.DaemonSetPlacement // nil when not captured
 }
 
 // saveSnapshot records the nodes (all of list, or those named), the releases per node and,
@@ -66,7 +67,7 @@ func saveSnapshot(ctx context.Context, c *kube.Client, p private, list *kube.Nod
 	nodes := list.Nodes
 	var err error
 	if only == nil {
-		s.Nodes, err = nodetable.EncodeList(list)
+		s.Nodes, err = nodetable.EncodeList(list.Nodes)
 	} else {
 		nodes = nil
 		for _, name := range only {
@@ -89,10 +90,10 @@ func saveSnapshot(ctx context.Context, c *kube.Client, p private, list *kube.Nod
 		return diags
 	}
 	if c.Options.PredictPlacement {
-		if dss, err := nodeops.DaemonSets(ctx, c); err != nil {
+		if dss, err := c.DaemonSets(ctx); err != nil {
 			diags.AddWarning("Cannot record the cluster's DaemonSets", kube.Explain(err, "list", "daemonsets")+
 				"; plans before the next refresh read them live")
-		} else if s.DaemonSets, err = nodeops.PackPlacements(nodeops.Placements(dss)); err != nil {
+		} else if s.DaemonSets, err = samerun.PackPlacements(samerun.Placements(dss)); err != nil {
 			diags.AddError("Cannot encode the DaemonSet snapshot", err.Error())
 			return diags
 		}
@@ -144,11 +145,11 @@ func decodeSnapshot(s snapshotJSON) (*snapshot, error) {
 		}
 	}
 	if s.DaemonSets != "" {
-		if out.daemonSets, err = nodeops.UnpackPlacements(s.DaemonSets); err != nil {
+		if out.daemonSets, err = samerun.UnpackPlacements(s.DaemonSets); err != nil {
 			return nil, err
 		}
 		if out.daemonSets == nil {
-			out.daemonSets = []nodeops.DaemonSetPlacement{}
+			out.daemonSets = []samerun.DaemonSetPlacement{}
 		}
 	}
 	return out, nil

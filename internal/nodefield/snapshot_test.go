@@ -15,6 +15,7 @@ import (
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
 
 type fakePrivate map[string][]byte
@@ -86,7 +87,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(snap.releases, releases) {
 		t.Errorf("releases: %v, want %v", snap.releases, releases)
 	}
-	if !reflect.DeepEqual(snap.daemonSets, nodeops.Placements(dss)) {
+	if !reflect.DeepEqual(snap.daemonSets, samerun.Placements(dss)) {
 		t.Errorf("daemonsets: %+v", snap.daemonSets)
 	}
 	fleetTarget := nodeops.Target{Selector: "pool=workers"}

@@ -6,8 +6,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
 
 // Releases lists the prior labels that releasing the resource's ownership removes from the
@@ -28,8 +28,8 @@ func (w *writer) Releases(_ string, live *corev1.Node) []string {
 
 // Edit is what applying the plan does to a node: the wanted labels on a target, and the
 // removal of the released labels it no longer wants.
-func (w *writer) Edit(target bool, releases []string) kube.NodeEdit {
-	var e kube.NodeEdit
+func (w *writer) Edit(target bool, releases []string) samerun.Edit {
+	var e samerun.Edit
 	if target {
 		e.SetLabels = w.want
 	}

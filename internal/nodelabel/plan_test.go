@@ -7,8 +7,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
 
 func owned(name string, labels map[string]string, owners map[string]string) *corev1.Node {
@@ -42,11 +42,11 @@ func TestPlannedEdits(t *testing.T) {
 	want := map[string]string{"logger": "vector"}
 	w := &writer{manager: me, want: want, prior: map[string]string{"logger": "fluentd", "team": "x", "adopted": "yes"},
 		adopted: nodeops.Ownership{"c": {Items: []string{"adopted"}}}}
-	got := map[string]kube.NodeEdit{}
+	got := map[string]samerun.Edit{}
 	for _, name := range []string{"a", "b", "c", "d"} {
 		got[name] = w.Edit(name != "c", w.Releases(name, live[name]))
 	}
-	expected := map[string]kube.NodeEdit{
+	expected := map[string]samerun.Edit{
 		// team goes: only we own it.
 		"a": {SetLabels: want, RemoveLabels: []string{"team"}},
 		// team stays: another manager also set it.

@@ -3,59 +3,16 @@ package nodeops
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
-	"sync"
 
 	"github.com/go-logr/logr"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
-
-// daemonSetLists holds one DaemonSet list per client, that is per provider process.
-var daemonSetLists sync.Map // *kube.Client -> *daemonSetList
-
-type daemonSetList struct {
-	once  sync.Once
-	items []appsv1.DaemonSet
-	err   error
-}
-
-// DaemonSets lists every DaemonSet once per provider process; plans only read it.
-func DaemonSets(ctx context.Context, c *kube.Client) ([]appsv1.DaemonSet, error) {
-	v, _ := daemonSetLists.LoadOrStore(c, &daemonSetList{})
-	l, _ := v.(*daemonSetList)
-	l.once.Do(func() {
-		opts := metav1.ListOptions{Limit: 500}
-		for {
-			page, err := c.Clientset.AppsV1().DaemonSets(metav1.NamespaceAll).List(ctx, opts)
-			if err != nil {
-				l.err = err
-				return
-			}
-			l.items = append(l.items, page.Items...)
-			if page.Continue == "" {
-				return
-			}
-			opts.Continue = page.Continue
-		}
-	})
-	return l.items, l.err
-}
-
-// DaemonSetChange says where one DaemonSet's pods start and stop; Evicted counts the stops
-// that an untolerated NoExecute taint causes (the controller deletes the running pod).
-type DaemonSetChange struct {
-	DaemonSet     string
-	Starts, Stops []string
-	Evicted       int
-}
 
 // Eviction counts running pods that a new NoExecute taint evicts from a node.
 type Eviction struct {
@@ -66,7 +23,7 @@ type Eviction struct {
 
 // Impact is what a planned node change does to running workloads.
 type Impact struct {
-	Changes   []DaemonSetChange
+	Changes   []samerun.DaemonSetChange
 	Evictions []Eviction
 }
 
@@ -96,34 +53,6 @@ func (i Impact) Warning(subject string) string {
 	return b.String()
 }
 
-// Changed returns the nodes an edit really changes, each as it is now and as it will be.
-func Changed(live []*corev1.Node, edits map[string]kube.NodeEdit) (before, after []*corev1.Node) {
-	for _, n := range live {
-		e, ok := edits[n.Name]
-		if !ok {
-			continue
-		}
-		cp := n.DeepCopy()
-		e.ApplyTo(cp)
-		if !equality.Semantic.DeepEqual(n.Labels, cp.Labels) || !sameTaints(n.Spec.Taints, cp.Spec.Taints) {
-			before, after = append(before, n), append(after, cp)
-		}
-	}
-	return before, after
-}
-
-func sameTaints(a, b []corev1.Taint) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for _, t := range a {
-		if u, ok := FindTaint(b, IDOf(t)); !ok || u.Value != t.Value {
-			return false
-		}
-	}
-	return true
-}
-
 // PodLister lists the pods bound to a node.
 type PodLister func(ctx context.Context, node string) ([]corev1.Pod, error)
 
@@ -138,37 +67,6 @@ func ListPodsOn(c *kube.Client) PodLister {
 		}
 		return l.Items, nil
 	}
-}
-
-// ComputeImpact compares DaemonSet placement on the changed nodes before and after, with the
-// placement package (the DaemonSet controller's rule). It reads nothing but its arguments, so a
-// plan computed from a refresh's snapshot is the same at apply.
-func ComputeImpact(dss []DaemonSetPlacement, before, after []*corev1.Node, opts placement.Options) []DaemonSetChange {
-	var changes []DaemonSetChange
-	for i := range dss {
-		t := placement.Compile(&dss[i].Spec, opts)
-		next := t.Predict(after)
-		decisions := make(map[string]placement.Decision, len(next.Decisions))
-		for _, d := range next.Decisions {
-			decisions[d.Node] = d
-		}
-		change := DaemonSetChange{DaemonSet: dss[i].Name}
-		for _, c := range placement.Changes(t.Predict(before), next) {
-			if c.Starts {
-				change.Starts = append(change.Starts, c.Node)
-				continue
-			}
-			change.Stops = append(change.Stops, c.Node)
-			if d := decisions[c.Node]; d.Taint != "" && !d.ShouldContinueRunning {
-				change.Evicted++
-			}
-		}
-		if len(change.Starts)+len(change.Stops) > 0 {
-			changes = append(changes, change)
-		}
-	}
-	sort.Slice(changes, func(i, j int) bool { return changes[i].DaemonSet < changes[j].DaemonSet })
-	return changes
 }
 
 // Evictions counts, per changed node, the running pods that its new NoExecute taints evict.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
 
 func node(name string, labels map[string]string, taints ...corev1.Taint) *corev1.Node {
@@ -37,13 +38,13 @@ func TestComputeImpact(t *testing.T) {
 	fluentd := daemonSet("fluentd", corev1.PodSpec{NodeSelector: map[string]string{"logger": "fluentd"}})
 	agent := daemonSet("agent", corev1.PodSpec{})
 	live := []*corev1.Node{node("k8s-01", nil), node("k8s-02", map[string]string{"logger": "fluentd"}), node("k8s-03", nil)}
-	edits := map[string]kube.NodeEdit{
+	edits := map[string]samerun.Edit{
 		"k8s-01": {SetLabels: map[string]string{"logger": "fluentd"}},
 		"k8s-02": {RemoveLabels: []string{"logger"}, AddTaints: []corev1.Taint{taint("maint", "", noExecute)}},
 		"k8s-03": {SetLabels: map[string]string{"unrelated": "x"}},
 		"ghost":  {SetLabels: map[string]string{"logger": "fluentd"}},
 	}
-	before, after := Changed(live, edits)
+	before, after := samerun.Changed(live, edits)
 	if len(before) != 3 || len(after) != 3 {
 		t.Fatalf("changed nodes: %d", len(after))
 	}
@@ -58,14 +59,14 @@ func TestComputeImpact(t *testing.T) {
 			pod("db", n, corev1.Toleration{Key: "maint", Operator: corev1.TolerationOpExists, Effect: noSchedule}),
 		}, nil
 	}
-	changes := ComputeImpact(Placements([]appsv1.DaemonSet{fluentd, agent}), before, after, placement.Options{})
+	changes := samerun.ComputeImpact(samerun.Placements([]appsv1.DaemonSet{fluentd, agent}), before, after, placement.Options{})
 	evictions, err := Evictions(context.Background(), before, after, pods)
 	if err != nil {
 		t.Fatal(err)
 	}
 	impact := Impact{Changes: changes, Evictions: evictions}
 	want := Impact{
-		Changes: []DaemonSetChange{
+		Changes: []samerun.DaemonSetChange{
 			{DaemonSet: "kube-system/agent", Stops: []string{"k8s-02"}, Evicted: 1},
 			{DaemonSet: "kube-system/fluentd", Starts: []string{"k8s-01"}, Stops: []string{"k8s-02"}},
 		},
@@ -86,14 +87,6 @@ func TestComputeImpact(t *testing.T) {
 	}
 }
 
-func TestChangedIgnoresNoOps(t *testing.T) {
-	live := []*corev1.Node{node("k8s-01", map[string]string{"logger": "fluentd"}, taint("gpu", "true", noSchedule))}
-	edits := map[string]kube.NodeEdit{"k8s-01": {SetLabels: map[string]string{"logger": "fluentd"}, AddTaints: []corev1.Taint{taint("gpu", "true", noSchedule)}}}
-	if before, _ := Changed(live, edits); len(before) != 0 {
-		t.Errorf("an edit that changes nothing counts: %v", before)
-	}
-}
-
 func TestRecordAndWarn(t *testing.T) {
 	ds := daemonSet("fluentd", corev1.PodSpec{NodeSelector: map[string]string{"logger": "fluentd"}})
 	cs := fake.NewClientset(&ds, node("k8s-01", nil), node("k8s-02", nil))
@@ -102,7 +95,7 @@ func TestRecordAndWarn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	edits := map[string]kube.NodeEdit{"k8s-01": {SetLabels: map[string]string{"logger": "fluentd"}}}
+	edits := map[string]samerun.Edit{"k8s-01": {SetLabels: map[string]string{"logger": "fluentd"}}}
 	var diags diagnostics
 	result := RecordAndWarn(context.Background(), c, "owner", "k8sfleet_node_label on node k8s-01", Inputs{Nodes: list.Nodes}, edits, &diags.Diagnostics)
 	if !result.Predicted || !result.NodesChange || len(result.Changes) != 1 || len(result.Changes[0].Starts) != 1 {
@@ -112,7 +105,7 @@ func TestRecordAndWarn(t *testing.T) {
 		t.Errorf("warnings: %v", diags)
 	}
 	// A DaemonSet planned later in this process predicts with the recorded labels.
-	planned := c.Nodes.WithPlanned(list.Nodes)
+	planned := c.Planned.Overlay(list.Nodes)
 	if got := placement.Predict(&ds.Spec.Template.Spec, planned, placement.Options{}).Count(); got != 1 {
 		t.Errorf("prediction with planned edits: %d pods, want 1", got)
 	}
@@ -139,44 +132,3 @@ func TestRecordAndWarn(t *testing.T) {
 }
 
 type diagnostics struct{ diag.Diagnostics }
-
-// TestImpactFromSnapshot: the impact computed from packed placements is the one from the
-// DaemonSets, and the NoExecute stop of a tolerating-nothing agent counts as an eviction.
-func TestImpactFromSnapshot(t *testing.T) {
-	dss := []appsv1.DaemonSet{
-		daemonSet("agent", corev1.PodSpec{Containers: []corev1.Container{{Name: "a", Image: "x"}}}),
-		daemonSet("agent-copy", corev1.PodSpec{Containers: []corev1.Container{{Name: "b", Image: "y"}}}),
-		daemonSet("gpu", corev1.PodSpec{NodeSelector: map[string]string{"gpu": "true"},
-			Tolerations: []corev1.Toleration{{Key: "maint", Operator: corev1.TolerationOpExists}}}),
-	}
-	raw, err := PackPlacements(Placements(dss))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := UnpackPlacements(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, Placements(dss)) {
-		t.Fatalf("round trip: %+v", got)
-	}
-	live := []*corev1.Node{node("n1", map[string]string{"gpu": "true"}), node("n2", nil)}
-	edits := map[string]kube.NodeEdit{
-		"n1": {AddTaints: []corev1.Taint{taint("maint", "", noExecute)}},
-		"n2": {SetLabels: map[string]string{"gpu": "true"}},
-	}
-	before, after := Changed(live, edits)
-	changes := ComputeImpact(got, before, after, placement.Options{})
-	want := []DaemonSetChange{
-		{DaemonSet: "kube-system/agent", Stops: []string{"n1"}, Evicted: 1},
-		{DaemonSet: "kube-system/agent-copy", Stops: []string{"n1"}, Evicted: 1},
-		{DaemonSet: "kube-system/gpu", Starts: []string{"n2"}},
-	}
-	if !reflect.DeepEqual(changes, want) {
-		t.Errorf("got %+v\nwant %+v", changes, want)
-	}
-	value := ImpactValue(changes)
-	if len(value.Elements()) != 3 || ImpactEmpty(true).IsNull() || !ImpactEmpty(false).IsNull() {
-		t.Errorf("values: %v", value)
-	}
-}

@@ -4,6 +4,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
 
 // impactType is the element of daemonset_impact.
@@ -30,7 +32,7 @@ func ImpactAttribute(k Kind) schema.Attribute {
 }
 
 // ImpactValue is daemonset_impact for the changes.
-func ImpactValue(changes []DaemonSetChange) types.Map {
+func ImpactValue(changes []samerun.DaemonSetChange) types.Map {
 	values := make(map[string]attr.Value, len(changes))
 	for _, c := range changes {
 		values[c.DaemonSet] = types.ObjectValueMust(impactType.AttrTypes, map[string]attr.Value{

@@ -10,6 +10,7 @@ import (
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
 
 // manyNodes is where listing pods node by node costs more than one list of all pods.
@@ -20,7 +21,7 @@ const manyNodes = 20
 // means "list them now".
 type Inputs struct {
 	Nodes      []*corev1.Node
-	DaemonSets []DaemonSetPlacement
+	DaemonSets []samerun.DaemonSetPlacement
 }
 
 // RecordAndWarn records a resource's planned node edits, so that a DaemonSet planned later
@@ -28,9 +29,9 @@ type Inputs struct {
 // change where DaemonSets run. The result says whether any node changes, and predicted is
 // false when prediction is off or impossible; the running pods that new NoExecute taints
 // evict are counted for the warning only.
-func RecordAndWarn(ctx context.Context, c *kube.Client, owner, subject string, in Inputs, edits map[string]kube.NodeEdit, diags *diag.Diagnostics) Result {
-	c.Nodes.RecordPlanned(owner, edits)
-	before, after := Changed(in.Nodes, edits)
+func RecordAndWarn(ctx context.Context, c *kube.Client, owner, subject string, in Inputs, edits map[string]samerun.Edit, diags *diag.Diagnostics) Result {
+	c.Planned.Record(owner, edits)
+	before, after := samerun.Changed(in.Nodes, edits)
 	tflog.Debug(ctx, "recorded planned node edits", map[string]any{"owner": owner, "nodes": len(edits), "changed": len(after)})
 	if len(after) == 0 {
 		return Result{Predicted: c.Options.PredictPlacement}
@@ -40,14 +41,14 @@ func RecordAndWarn(ctx context.Context, c *kube.Client, owner, subject string, i
 	}
 	dss := in.DaemonSets
 	if dss == nil {
-		live, err := DaemonSets(ctx, c)
+		live, err := c.DaemonSets(ctx)
 		if err != nil {
 			diags.AddWarning("Cannot tell which DaemonSets this changes", kube.Explain(err, "list", "daemonsets"))
 			return Result{NodesChange: true}
 		}
-		dss = Placements(live)
+		dss = samerun.Placements(live)
 	}
-	impact := Impact{Changes: ComputeImpact(dss, before, after, placement.Options{ComparisonOperators: c.Options.ComparisonOperators})}
+	impact := Impact{Changes: samerun.ComputeImpact(dss, before, after, placement.Options{ComparisonOperators: c.Options.ComparisonOperators})}
 	pods := ListPodsOn(c)
 	if len(after) > manyNodes {
 		pods = allPods(c)
@@ -69,7 +70,7 @@ type Result struct {
 	NodesChange bool
 	// Predicted is false when prediction is off or the DaemonSets cannot be read.
 	Predicted bool
-	Changes   []DaemonSetChange
+	Changes   []samerun.DaemonSetChange
 }
 
 // allPods lists every pod once and hands them out by node.

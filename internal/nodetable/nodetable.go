@@ -27,8 +27,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 )
 
 // Table is the node table's layout.
@@ -154,24 +152,35 @@ func ParseTaint(s string) (corev1.Taint, error) {
 // once, and the last one decoded is kept for the plans that follow.
 var (
 	codecMu     sync.Mutex
-	encodedList *kube.NodeList
+	encodedList listID
 	encodedRaw  string
 	decodedRaw  string
 	decodedList []*corev1.Node
 )
 
-// EncodeList encodes the table of every node of the list.
-func EncodeList(list *kube.NodeList) (string, error) {
+// listID tells node lists apart by their backing array: a list is never changed once made
+// (the node cache copies it to merge writes).
+type listID struct {
+	first **corev1.Node
+	n     int
+}
+
+// EncodeList encodes the table of a node list of the node cache, once per list.
+func EncodeList(nodes []*corev1.Node) (string, error) {
 	codecMu.Lock()
 	defer codecMu.Unlock()
-	if list == encodedList {
+	id := listID{n: len(nodes)}
+	if len(nodes) > 0 {
+		id.first = &nodes[0]
+	}
+	if id.first != nil && id == encodedList {
 		return encodedRaw, nil
 	}
-	raw, err := Pack(New(list.Nodes))
+	raw, err := Pack(New(nodes))
 	if err != nil {
 		return "", err
 	}
-	encodedList, encodedRaw = list, raw
+	encodedList, encodedRaw = id, raw
 	return raw, nil
 }
 

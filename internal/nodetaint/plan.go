@@ -3,7 +3,7 @@ package nodetaint
 import (
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
 
 // Releases lists the identities of the taints the resource owns on the node ("key:Effect"): a
@@ -19,8 +19,8 @@ func (w *writer) Releases(name string, live *corev1.Node) []string {
 
 // Edit is what applying the plan does to a node: the wanted taints on a target, and the
 // removal of the released taints it no longer wants.
-func (w *writer) Edit(target bool, releases []string) kube.NodeEdit {
-	var e kube.NodeEdit
+func (w *writer) Edit(target bool, releases []string) samerun.Edit {
+	var e samerun.Edit
 	if target {
 		e.AddTaints = w.want
 	}

@@ -6,8 +6,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
 
 func TestPlannedEdits(t *testing.T) {
@@ -15,11 +15,11 @@ func TestPlannedEdits(t *testing.T) {
 	gpuNE := corev1.Taint{Key: "gpu", Value: "true", Effect: corev1.TaintEffectNoExecute}
 	w := &writer{want: []corev1.Taint{gpuNS},
 		owned: nodeops.Ownership{"a": {Items: []string{"gpu:NoExecute", "gpu:NoSchedule"}}, "b": {Items: []string{"gpu:NoSchedule"}}}}
-	got := map[string]kube.NodeEdit{}
+	got := map[string]samerun.Edit{}
 	for _, name := range []string{"a", "b", "c"} {
 		got[name] = w.Edit(name != "b", w.Releases(name, nil))
 	}
-	want := map[string]kube.NodeEdit{
+	want := map[string]samerun.Edit{
 		"a": {AddTaints: []corev1.Taint{gpuNS}, RemoveTaints: []corev1.Taint{{Key: "gpu", Effect: corev1.TaintEffectNoExecute}}},
 		"b": {RemoveTaints: []corev1.Taint{{Key: "gpu", Effect: corev1.TaintEffectNoSchedule}}},
 		"c": {AddTaints: []corev1.Taint{gpuNS}},

@@ -1,4 +1,4 @@
-package nodeops
+package samerun
 
 import (
 	"encoding/json"

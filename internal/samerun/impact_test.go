@@ -1,0 +1,77 @@
+package samerun
+
+import (
+	"reflect"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
+)
+
+func node(name string, labels map[string]string, taints ...corev1.Taint) *corev1.Node {
+	n := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}}
+	n.Spec.Taints = taints
+	return n
+}
+
+func daemonSet(name string, spec corev1.PodSpec) appsv1.DaemonSet {
+	return appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Namespace: "kube-system", Name: name},
+		Spec: appsv1.DaemonSetSpec{Template: corev1.PodTemplateSpec{Spec: spec}}}
+}
+
+func taint(key, value string, effect corev1.TaintEffect) corev1.Taint {
+	return corev1.Taint{Key: key, Value: value, Effect: effect}
+}
+
+const (
+	noSchedule = corev1.TaintEffectNoSchedule
+	noExecute  = corev1.TaintEffectNoExecute
+)
+
+func TestChangedIgnoresNoOps(t *testing.T) {
+	live := []*corev1.Node{node("k8s-01", map[string]string{"logger": "fluentd"}, taint("gpu", "true", noSchedule))}
+	edits := map[string]Edit{"k8s-01": {SetLabels: map[string]string{"logger": "fluentd"}, AddTaints: []corev1.Taint{taint("gpu", "true", noSchedule)}}}
+	if before, _ := Changed(live, edits); len(before) != 0 {
+		t.Errorf("an edit that changes nothing counts: %v", before)
+	}
+}
+
+// TestImpactFromSnapshot: the impact computed from packed placements is the one from the
+// DaemonSets, and the NoExecute stop of a tolerating-nothing agent counts as an eviction.
+func TestImpactFromSnapshot(t *testing.T) {
+	dss := []appsv1.DaemonSet{
+		daemonSet("agent", corev1.PodSpec{Containers: []corev1.Container{{Name: "a", Image: "x"}}}),
+		daemonSet("agent-copy", corev1.PodSpec{Containers: []corev1.Container{{Name: "b", Image: "y"}}}),
+		daemonSet("gpu", corev1.PodSpec{NodeSelector: map[string]string{"gpu": "true"},
+			Tolerations: []corev1.Toleration{{Key: "maint", Operator: corev1.TolerationOpExists}}}),
+	}
+	raw, err := PackPlacements(Placements(dss))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := UnpackPlacements(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, Placements(dss)) {
+		t.Fatalf("round trip: %+v", got)
+	}
+	live := []*corev1.Node{node("n1", map[string]string{"gpu": "true"}), node("n2", nil)}
+	edits := map[string]Edit{
+		"n1": {AddTaints: []corev1.Taint{taint("maint", "", noExecute)}},
+		"n2": {SetLabels: map[string]string{"gpu": "true"}},
+	}
+	before, after := Changed(live, edits)
+	changes := ComputeImpact(got, before, after, placement.Options{})
+	want := []DaemonSetChange{
+		{DaemonSet: "kube-system/agent", Stops: []string{"n1"}, Evicted: 1},
+		{DaemonSet: "kube-system/agent-copy", Stops: []string{"n1"}, Evicted: 1},
+		{DaemonSet: "kube-system/gpu", Starts: []string{"n2"}},
+	}
+	if !reflect.DeepEqual(changes, want) {
+		t.Errorf("got %+v\nwant %+v", changes, want)
+	}
+}
