@@ -156,7 +156,7 @@ func (r *Resource[T, PT]) Read(ctx context.Context, req resource.ReadRequest, re
 	if !target.IsFleet() {
 		only = nodeops.Union([]string{target.NodeName}, existing)
 	}
-	resp.Diagnostics.Append(saveSnapshot(ctx, r.client, resp.Private, list, only, releases)...)
+	resp.Diagnostics.Append(saveSnapshot(ctx, r.client, resp.Private, list, only, releases, true)...)
 }
 
 // Update writes to nodes that joined, changes the rest and cleans nodes that left; one that
@@ -273,7 +273,9 @@ func (r *Resource[T, PT]) snapshotAfterApply(ctx context.Context, m *T, want Ite
 	if !target.IsFleet() {
 		only = nodeops.Union([]string{target.NodeName}, names)
 	}
-	diags.Append(saveSnapshot(ctx, r.client, p, list, only, releases)...)
+	// Without the DaemonSets: the process's one list may predate DaemonSets this apply
+	// created; plans before the next refresh read them live.
+	diags.Append(saveSnapshot(ctx, r.client, p, list, only, releases, false)...)
 }
 
 // operation reads what a create or update needs from the plan (and the state).

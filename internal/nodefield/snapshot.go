@@ -27,8 +27,9 @@ import (
 //
 // all says the table holds every node (the fleet form); the single-node form keeps its node
 // and the nodes it had. releases are, per node, the items whose release removes them (the
-// kind's Writer.Releases). daemonsets is absent when prediction was off. A reader meeting
-// another "v" ignores the snapshot and plans from the live nodes.
+// kind's Writer.Releases). daemonsets is absent when prediction was off, and in the snapshot
+// an apply records (plans then read the DaemonSets live). A reader meeting another "v"
+// ignores the snapshot and plans from the live nodes.
 const privateSnapshot = "snapshot"
 
 const snapshotVersion = 1
@@ -59,8 +60,8 @@ type snapshot struct {
 }
 
 // saveSnapshot records the nodes (all of list, or those named), the releases per node and,
-// when prediction is on, every DaemonSet's placement.
-func saveSnapshot(ctx context.Context, c *kube.Client, p private, list *kube.NodeList, only []string, releases map[string][]string) diag.Diagnostics {
+// when prediction is on and withDaemonSets, every DaemonSet's placement.
+func saveSnapshot(ctx context.Context, c *kube.Client, p private, list *kube.NodeList, only []string, releases map[string][]string, withDaemonSets bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	diags.Append(p.SetKey(ctx, privateNodesRV, nil)...)
 	s := snapshotJSON{V: snapshotVersion, All: only == nil}
@@ -89,7 +90,7 @@ func saveSnapshot(ctx context.Context, c *kube.Client, p private, list *kube.Nod
 		diags.AddError("Cannot encode the node snapshot", err.Error())
 		return diags
 	}
-	if c.Options.PredictPlacement {
+	if c.Options.PredictPlacement && withDaemonSets {
 		if dss, err := c.DaemonSets(ctx); err != nil {
 			diags.AddWarning("Cannot record the cluster's DaemonSets", kube.Explain(err, "list", "daemonsets")+
 				"; plans before the next refresh read them live")

@@ -71,7 +71,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	c := kube.FromClientset(cs, kube.Options{PredictPlacement: true})
 	p := fakePrivate{privateNodesRV: []byte(`"42"`)}
 	releases := map[string][]string{list.Nodes[3].Name: {"logger"}}
-	if diags := saveSnapshot(ctx, c, p, list, nil, releases); diags.HasError() {
+	if diags := saveSnapshot(ctx, c, p, list, nil, releases, true); diags.HasError() {
 		t.Fatal(diags)
 	}
 	if _, ok := p[privateNodesRV]; ok {
@@ -96,7 +96,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if !snap.covers(fleetTarget, &Base{}) || !snap.covers(one, prior) {
 		t.Error("a full snapshot does not cover")
 	}
-	if diags := saveSnapshot(ctx, kube.FromClientset(cs, kube.Options{}), p, list, []string{list.Nodes[0].Name}, nil); diags.HasError() {
+	if diags := saveSnapshot(ctx, kube.FromClientset(cs, kube.Options{}), p, list, []string{list.Nodes[0].Name}, nil, true); diags.HasError() {
 		t.Fatal(diags)
 	}
 	snap, _ = loadSnapshot(ctx, p)
@@ -130,7 +130,7 @@ func TestSnapshotSize(t *testing.T) {
 		releases[node.Name] = []string{"team"}
 	}
 	p := fakePrivate{}
-	if diags := saveSnapshot(ctx, kube.FromClientset(cs, kube.Options{PredictPlacement: true}), p, list, nil, releases); diags.HasError() {
+	if diags := saveSnapshot(ctx, kube.FromClientset(cs, kube.Options{PredictPlacement: true}), p, list, nil, releases, true); diags.HasError() {
 		t.Fatal(diags)
 	}
 	size := len(p[privateSnapshot]) * 4 / 3
