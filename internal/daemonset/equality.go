@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	appsv1 "k8s.io/api/apps/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -47,7 +48,7 @@ func (r *Resource) planStoredForm(ctx context.Context, req resource.ModifyPlanRe
 	form := readStoredForm(raw)
 	dryRun := false
 	if form == nil && !state.Spec.IsNull() && r.client.Configured() && req.Config.Raw.IsFullyKnown() && !selectorChanges(plan, state) {
-		form, dryRun = r.dryRunStoredForm(ctx, plan, &resp.Diagnostics), true
+		form, dryRun = r.dryRunStoredForm(ctx, plan, state, &resp.Diagnostics), true
 	}
 	plan.Metadata = keepStored(plan.Metadata, state.Metadata, metadataType, metadataOptions, form.record("metadata"))
 	plan.Spec = keepStored(plan.Spec, state.Spec, specType, specOptions, form.record("spec"))
@@ -73,9 +74,10 @@ func refreshStoredForm(ctx context.Context, req resource.ReadRequest, live, prio
 }
 
 // dryRunStoredForm applies the configuration in a server-side dry run and records what the
-// server would store for it. A conflict with another manager is the plan's warning, and the
-// record comes from a forced dry run, which writes nothing either.
-func (r *Resource) dryRunStoredForm(ctx context.Context, plan *model, diags *diag.Diagnostics) *storedForm {
+// server would store for it, and beside it the prior state with the live object the server
+// stored for it. A conflict with another manager is the plan's warning, and the record comes
+// from a forced dry run, which writes nothing either.
+func (r *Resource) dryRunStoredForm(ctx context.Context, plan, state *model, diags *diag.Diagnostics) *storedForm {
 	want, d := plan.desired(ctx)
 	if d.HasError() {
 		return nil // the plan reports it when it converts the configuration again
@@ -97,7 +99,36 @@ func (r *Resource) dryRunStoredForm(ctx context.Context, plan *model, diags *dia
 		return nil
 	}
 	form.Fresh = r.dryRunCreate(ctx, want)
+	form.Prior, form.Live = r.priorAndLive(ctx, state, ds)
 	return form
+}
+
+// priorAndLive are the prior state's metadata and spec as Kubernetes JSON and those of the
+// live object, nil when it cannot tell. The dry run's object is the live one only where the
+// configuration leaves it as it is, hence the read.
+func (r *Resource) priorAndLive(ctx context.Context, state *model, dry *appsv1.DaemonSet) (map[string]any, map[string]any) {
+	prior, d := state.desired(ctx)
+	if d.HasError() {
+		return nil, nil
+	}
+	var sent map[string]any
+	if json.Unmarshal(prior.body, &sent) != nil {
+		return nil, nil
+	}
+	live, err := r.client.Clientset.AppsV1().DaemonSets(dry.Namespace).Get(ctx, dry.Name, metav1.GetOptions{})
+	if err != nil {
+		return nil, nil
+	}
+	raw, err := json.Marshal(live)
+	if err != nil {
+		return nil, nil
+	}
+	var obj map[string]any
+	if json.Unmarshal(raw, &obj) != nil {
+		return nil, nil
+	}
+	return map[string]any{"metadata": sent["metadata"], "spec": sent["spec"]},
+		map[string]any{"metadata": obj["metadata"], "spec": obj["spec"]}
 }
 
 // dryRunCreate is the metadata and spec the server stores for the configuration as a new

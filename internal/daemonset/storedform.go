@@ -25,6 +25,12 @@ type storedForm struct {
 	// Fresh is the object the server makes of the configuration from scratch (a dry-run
 	// create), for an import: prior fields equal to it are defaults, not drift. Never saved.
 	Fresh map[string]any `json:"-"`
+	// Prior is the prior state's metadata and spec as Kubernetes JSON, and Live the object
+	// in the cluster, for a state with no record of ours (an import): the prior state is what
+	// the object's writers sent, the live object what the server stored for it, so a
+	// configuration that equals the live object is the same object. Never saved.
+	Prior map[string]any `json:"-"`
+	Live  map[string]any `json:"-"`
 }
 
 // newStoredForm records what the server made of want, from the object it returned.
@@ -66,6 +72,9 @@ func (f *storedForm) record(key string) kubeschema.Records {
 	out := kubeschema.Records{{Sent: f.Sent[key], Stored: f.Stored[key]}}
 	if f.Fresh != nil {
 		out = append(out, &kubeschema.Record{Sent: f.Sent[key], Stored: f.Fresh[key]})
+	}
+	if f.Prior != nil && f.Live != nil {
+		out = append(out, &kubeschema.Record{Sent: f.Prior[key], Stored: f.Live[key]})
 	}
 	return out
 }

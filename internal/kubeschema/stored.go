@@ -149,9 +149,10 @@ func reconcile(want, have attr.Value, n *node, rec Records) attr.Value {
 	return want
 }
 
-// storedSame applies the rule: two values are the same when the typed round trip through the
-// k8s.io/api type gives the same JSON (dropped zero values, quantities by meaning), or when one
-// is what was sent and the other what the server stored for it.
+// storedSame applies the rule: two values are the same when the API server stores them as
+// the same object. A value is stored as its typed round trip through the k8s.io/api type
+// (dropped zero values, quantities by meaning), and, where a record says it was sent, as
+// what the server stored for it; the two are the same when one stored form of each agrees.
 func storedSame(a, b attr.Value, n *node, rec Records) bool {
 	ja, okA := roundTrip(a, n)
 	jb, okB := roundTrip(b, n)
@@ -161,11 +162,25 @@ func storedSame(a, b attr.Value, n *node, rec Records) bool {
 	if bytes.Equal(ja, jb) {
 		return true
 	}
+	formsA, formsB := [][]byte{ja}, [][]byte{jb}
 	for _, r := range rec {
 		sent, okS := roundTripJSON(r.Sent, n)
 		stored, okT := roundTripJSON(r.Stored, n)
-		if okS && okT && ((bytes.Equal(ja, sent) && bytes.Equal(jb, stored)) || (bytes.Equal(jb, sent) && bytes.Equal(ja, stored))) {
-			return true
+		if !okS || !okT {
+			continue
+		}
+		if bytes.Equal(ja, sent) {
+			formsA = append(formsA, stored)
+		}
+		if bytes.Equal(jb, sent) {
+			formsB = append(formsB, stored)
+		}
+	}
+	for _, fa := range formsA {
+		for _, fb := range formsB {
+			if bytes.Equal(fa, fb) {
+				return true
+			}
 		}
 	}
 	return false

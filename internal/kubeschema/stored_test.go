@@ -3,6 +3,7 @@ package kubeschema
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -58,6 +59,18 @@ func TestReconcile(t *testing.T) {
 			`{"name":"c","image":"a:2","env":[{"name":"N","valueFrom":{"fieldRef":{"fieldPath":"spec.nodeName"}}}]}`,
 			fieldRefStored, record,
 			`{"name":"c","image":"a:2","env":[{"name":"N","valueFrom":{"fieldRef":{"apiVersion":"v1","fieldPath":"spec.nodeName"}}}]}`},
+		{"the live object is what was sent, stored", fieldRefStored, fieldRef,
+			Records{{Sent: rawJSON(t, fieldRef), Stored: rawJSON(t, fieldRefStored)}}, "prior"},
+		{"both sides stored as the same object", withPolicy(fieldRefStored, ""), fieldRef,
+			Records{
+				{Sent: rawJSON(t, withPolicy(fieldRefStored, "")), Stored: rawJSON(t, withPolicy(fieldRefStored, `,"imagePullPolicy":"IfNotPresent"`))},
+				{Sent: rawJSON(t, fieldRef), Stored: rawJSON(t, withPolicy(fieldRefStored, `,"imagePullPolicy":"IfNotPresent"`))},
+			}, "prior"},
+		{"both sides stored, as different objects", withPolicy(fieldRefStored, `,"imagePullPolicy":"Always"`), fieldRef,
+			Records{
+				{Sent: rawJSON(t, withPolicy(fieldRefStored, `,"imagePullPolicy":"Always"`)), Stored: rawJSON(t, withPolicy(fieldRefStored, `,"imagePullPolicy":"Always"`))},
+				{Sent: rawJSON(t, fieldRef), Stored: rawJSON(t, withPolicy(fieldRefStored, `,"imagePullPolicy":"IfNotPresent"`))},
+			}, withPolicy(fieldRef, `,"imagePullPolicy":"Always"`)},
 		{"drift on a recorded field shows", fieldRef,
 			`{"name":"c","image":"a:1","env":[{"name":"N","valueFrom":{"fieldRef":{"apiVersion":"v1","fieldPath":"status.hostIP"}}}]}`, record,
 			`{"name":"c","image":"a:1","env":[{"name":"N","valueFrom":{"fieldRef":{"fieldPath":"spec.nodeName"}}}]}`},
@@ -79,4 +92,9 @@ func TestReconcile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withPolicy puts extra JSON members after the image of a container's JSON.
+func withPolicy(container, members string) string {
+	return strings.Replace(container, `"image":"a:1"`, `"image":"a:1"`+members, 1)
 }

@@ -116,20 +116,17 @@ func TestAccAdopt_threeWays(t *testing.T) {
 				}
 				revisions := revisionCount(t, c, name)
 				config := manifestConfig(file) + fmt.Sprintf("import {\n  to = %s\n  id = \"default/%s\"\n}\n", addr, name)
-				var planCheck plancheck.PlanCheck = noopPlan{addr}
-				check := unchanged(t, c, live, revisions, false)
-				if addsDefaults[way+"/"+source] {
-					planCheck = additionsOnly{t, addr}
-					check = unchanged(t, c, live, revisions, true)
-				}
 				resource.Test(t, resource.TestCase{
 					TerraformVersionChecks:   functionsAvailable,
 					ProtoV6ProviderFactories: acctest.ProviderFactories,
 					CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
 					Steps: []resource.TestStep{{
-						Config:           config,
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planCheck}},
-						Check:            check,
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply:             []plancheck.PlanCheck{noopPlan{addr}},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						Check: unchanged(t, c, live, revisions),
 					}},
 				})
 			})
@@ -188,52 +185,9 @@ func revisionCount(t *testing.T, c kubernetes.Interface, name string) int {
 	return len(list.Items)
 }
 
-// addsDefaults are the cases whose adoption plan is an update: the live object's defaults,
-// written in the configuration by `kubectl get -o yaml`, were not sent by the appliers, so
-// import does not adopt them, and Terraform lets a plan hold only the configuration's value
-// for them. The values equal what the API server stores: the apply takes them over (a new
-// resourceVersion, its managedFields) without changing generation or the template revision.
-var addsDefaults = map[string]bool{
-	"kubectl-apply/kubectl-get":     true,
-	"server-side-apply/kubectl-get": true,
-}
-
-// additionsOnly passes when the resource's plan only sets attributes the imported state
-// has null, and logs them.
-type additionsOnly struct {
-	t    *testing.T
-	addr string
-}
-
-func (p additionsOnly) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	for _, rc := range req.Plan.ResourceChanges {
-		if rc.Address != p.addr {
-			continue
-		}
-		var diffs, added []string
-		diffPaths("", rc.Change.Before, rc.Change.After, &diffs)
-		for _, d := range diffs {
-			path, change, _ := strings.Cut(d, ": ")
-			if !strings.HasPrefix(change, "null -> ") {
-				resp.Error = fmt.Errorf("%s plans %s, not an addition (all: %v)", p.addr, d, diffs)
-				return
-			}
-			added = append(added, path)
-		}
-		if len(added) == 0 {
-			resp.Error = fmt.Errorf("%s plans no addition: move the case out of addsDefaults", p.addr)
-			return
-		}
-		p.t.Logf("plan adds %d defaults: %s", len(added), strings.Join(added, ", "))
-		return
-	}
-	resp.Error = fmt.Errorf("%s is not in the plan", p.addr)
-}
-
 // unchanged checks that the adopting apply wrote nothing: same generation, same
-// resourceVersion (unless takeover is true: then a write of managedFields only), same
-// number of ControllerRevisions.
-func unchanged(t *testing.T, c kubernetes.Interface, before *appsv1.DaemonSet, revisions int, takeover bool) resource.TestCheckFunc {
+// resourceVersion, same number of ControllerRevisions.
+func unchanged(t *testing.T, c kubernetes.Interface, before *appsv1.DaemonSet, revisions int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		after, err := c.AppsV1().DaemonSets("default").Get(context.Background(), before.Name, metav1.GetOptions{})
 		if err != nil {
@@ -243,10 +197,7 @@ func unchanged(t *testing.T, c kubernetes.Interface, before *appsv1.DaemonSet, r
 		if after.Generation != before.Generation {
 			problems = append(problems, fmt.Sprintf("generation %d -> %d", before.Generation, after.Generation))
 		}
-		if takeover {
-			t.Logf("resourceVersion %s -> %s, generation %d -> %d (managers now %s)",
-				before.ResourceVersion, after.ResourceVersion, before.Generation, after.Generation, managers(after))
-		} else if after.ResourceVersion != before.ResourceVersion {
+		if after.ResourceVersion != before.ResourceVersion {
 			problems = append(problems, fmt.Sprintf("resourceVersion %s -> %s (managers now %s)",
 				before.ResourceVersion, after.ResourceVersion, managers(after)))
 		}
@@ -256,6 +207,7 @@ func unchanged(t *testing.T, c kubernetes.Interface, before *appsv1.DaemonSet, r
 		if len(problems) > 0 {
 			return fmt.Errorf("the adopting apply wrote the DaemonSet: %s", strings.Join(problems, "; "))
 		}
+		t.Logf("no-op, nothing written: resourceVersion %s, generation %d, %d ControllerRevisions", after.ResourceVersion, after.Generation, revisions)
 		return nil
 	}
 }
