@@ -86,17 +86,21 @@ func pendingTakeover(ctx context.Context, req resource.UpdateRequest, plan *mode
 
 // mergeUpdateManagers moves the fields of the Update managers into ours before our apply, which
 // then releases those the configuration does not set. kubectl's last-applied annotation and the
-// template generation are left to nobody, so they stay.
+// template generation stay with the manager that held them, so they stay.
 func (r *Resource) mergeUpdateManagers(ctx context.Context, ns, name, ours string, managers []string) error {
 	api := r.client.Clientset.AppsV1().DaemonSets(ns)
 	ds, err := api.Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
 		return fmt.Errorf("%s", kube.Explain(err, "get", "daemonsets"))
 	}
+	kept, err := unsentHeld(ds.ManagedFields, sets.New(managers...))
+	if err != nil {
+		return err
+	}
 	if err := csaupgrade.UpgradeManagedFields(ds, sets.New(managers...), ours); err != nil {
 		return err
 	}
-	entries := ds.ManagedFields
+	entries := append(ds.ManagedFields, kept...)
 	for i := range entries {
 		if entries[i].Manager == ours && entries[i].Operation == metav1.ManagedFieldsOperationApply && entries[i].FieldsV1 != nil {
 			if err := dropLastApplied(&entries[i]); err != nil {
@@ -120,12 +124,41 @@ func (r *Resource) mergeUpdateManagers(ctx context.Context, ns, name, ours strin
 // Neither annotation was sent by a writer: kubectl's record of its apply, and the template
 // generation the API server sets. Held by us, either, or the annotations map itself (an update
 // manager holds it too), would make an apply that sets no annotations release the map as a
-// whole, and every annotation would go, held or not.
-var unsentAnnotations = fieldpath.NewSet(
-	fieldpath.MakePathOrDie("metadata", "annotations"),
-	fieldpath.MakePathOrDie("metadata", "annotations", lastAppliedAnnotation),
-	fieldpath.MakePathOrDie("metadata", "annotations", generationAnnotation),
+// whole, and every annotation would go, held or not. Held by nobody, they would go all the
+// same once we release our last annotation: so they stay with their manager.
+var (
+	unsentAnnotationKeys = fieldpath.NewSet(
+		fieldpath.MakePathOrDie("metadata", "annotations", lastAppliedAnnotation),
+		fieldpath.MakePathOrDie("metadata", "annotations", generationAnnotation),
+	)
+	unsentAnnotations = unsentAnnotationKeys.Union(fieldpath.NewSet(fieldpath.MakePathOrDie("metadata", "annotations")))
 )
+
+// unsentHeld is, for each of the Update managers, an entry holding only the unsent annotations
+// it holds.
+func unsentHeld(entries []metav1.ManagedFieldsEntry, managers sets.Set[string]) ([]metav1.ManagedFieldsEntry, error) {
+	var kept []metav1.ManagedFieldsEntry
+	for _, e := range entries {
+		if e.Operation != metav1.ManagedFieldsOperationUpdate || e.Subresource != "" || !managers.Has(e.Manager) || e.FieldsV1 == nil {
+			continue
+		}
+		s := &fieldpath.Set{}
+		if err := s.FromJSON(bytes.NewReader(e.FieldsV1.GetRawBytes())); err != nil {
+			return nil, err
+		}
+		held := s.Intersection(unsentAnnotationKeys)
+		if held.Empty() {
+			continue
+		}
+		raw, err := held.ToJSON()
+		if err != nil {
+			return nil, err
+		}
+		e.FieldsV1 = metav1.NewFieldsV1(string(raw))
+		kept = append(kept, e)
+	}
+	return kept, nil
+}
 
 func dropLastApplied(e *metav1.ManagedFieldsEntry) error {
 	s := &fieldpath.Set{}
