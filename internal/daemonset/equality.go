@@ -22,7 +22,8 @@ import (
 // the typed JSON round trip through k8s.io/api (explicit zeros the API drops, quantities and
 // int-or-string by meaning), the stored form of our fields recorded at apply (defaults the
 // server fills into structs we own whole), and, with no record (after an import), a
-// server-side dry run of the configuration.
+// server-side dry run of the configuration beside the live object, which is what the server
+// stored for the prior state.
 
 // metadataType and metadataOptions describe the resource's metadata attribute as the
 // ObjectMeta fields it carries, so that metadata follows the same rule as spec.
@@ -99,14 +100,14 @@ func (r *Resource) dryRunStoredForm(ctx context.Context, plan, state *model, dia
 		return nil
 	}
 	form.Fresh = r.dryRunCreate(ctx, want)
-	form.Prior, form.Live = r.priorAndLive(ctx, state, ds)
+	form.Prior, form.Live = r.priorAndLive(ctx, state, want.ds)
 	return form
 }
 
 // priorAndLive are the prior state's metadata and spec as Kubernetes JSON and those of the
 // live object, nil when it cannot tell. The dry run's object is the live one only where the
 // configuration leaves it as it is, hence the read.
-func (r *Resource) priorAndLive(ctx context.Context, state *model, dry *appsv1.DaemonSet) (map[string]any, map[string]any) {
+func (r *Resource) priorAndLive(ctx context.Context, state *model, ds *appsv1.DaemonSet) (map[string]any, map[string]any) {
 	prior, d := state.desired(ctx)
 	if d.HasError() {
 		return nil, nil
@@ -115,7 +116,7 @@ func (r *Resource) priorAndLive(ctx context.Context, state *model, dry *appsv1.D
 	if json.Unmarshal(prior.body, &sent) != nil {
 		return nil, nil
 	}
-	live, err := r.client.Clientset.AppsV1().DaemonSets(dry.Namespace).Get(ctx, dry.Name, metav1.GetOptions{})
+	live, err := r.client.Clientset.AppsV1().DaemonSets(ds.Namespace).Get(ctx, ds.Name, metav1.GetOptions{})
 	if err != nil {
 		return nil, nil
 	}
