@@ -148,6 +148,8 @@ func (r *Resource) write(ctx context.Context, config tfsdk.Config, plan *model, 
 	}
 	var form []byte
 	if f, err := newStoredForm(want, ds, plan.FieldManager.ValueString()); err == nil {
+		planned, _ := plan.desired(ctx)
+		f.withPlanned(planned)
 		form, _ = f.encode()
 	}
 	r.finishApply(ctx, plan, ds, diags)

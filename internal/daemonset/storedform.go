@@ -1,6 +1,7 @@
 package daemonset
 
 import (
+	"bytes"
 	"encoding/json"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -22,6 +23,9 @@ type storedForm struct {
 	// the field manager owns in the object the server returned.
 	Sent   map[string]any `json:"sent"`
 	Stored map[string]any `json:"stored"`
+	// Planned is the metadata and spec the state holds, when the plan kept prior values the
+	// server stores the same as what was sent: stored, then, as Stored.
+	Planned map[string]any `json:"planned,omitempty"`
 	// Fresh is the object the server makes of the configuration from scratch (a dry-run
 	// create), for an import: prior fields equal to it are defaults, not drift. Never saved.
 	Fresh map[string]any `json:"-"`
@@ -50,6 +54,20 @@ func newStoredForm(want *desired, ds *appsv1.DaemonSet, manager string) (*stored
 	}, nil
 }
 
+// withPlanned records the planned object beside what was sent, when the two differ.
+func (f *storedForm) withPlanned(planned *desired) {
+	var obj map[string]any
+	if planned == nil || json.Unmarshal(planned.body, &obj) != nil {
+		return
+	}
+	p := map[string]any{"metadata": obj["metadata"], "spec": obj["spec"]}
+	a, errA := json.Marshal(p)
+	b, errB := json.Marshal(f.Sent)
+	if errA == nil && errB == nil && !bytes.Equal(a, b) {
+		f.Planned = p
+	}
+}
+
 func (f *storedForm) encode() ([]byte, error) { return json.Marshal(f) }
 
 // readStoredForm decodes the private value; nil when absent, unreadable or of another version.
@@ -70,6 +88,9 @@ func (f *storedForm) record(key string) kubeschema.Records {
 		return nil
 	}
 	out := kubeschema.Records{{Sent: f.Sent[key], Stored: f.Stored[key]}}
+	if f.Planned != nil {
+		out = append(out, &kubeschema.Record{Sent: f.Planned[key], Stored: f.Stored[key]})
+	}
 	if f.Fresh != nil {
 		out = append(out, &kubeschema.Record{Sent: f.Sent[key], Stored: f.Fresh[key]})
 	}

@@ -277,3 +277,60 @@ func diffPaths(at string, before, after any, out *[]string) {
 		*out = append(*out, fmt.Sprintf("%s: %s -> %s", at, b, a))
 	}
 }
+
+// TestAccAdopt_changeAfterKubectlGet: a DaemonSet made by kubectl apply and adopted with its
+// `kubectl get -o yaml` output (nothing written), then changed in one field: the apply writes
+// the change and the plans after it, with and without refresh, are empty.
+func TestAccAdopt_changeAfterKubectlGet(t *testing.T) {
+	c := acctest.Cluster(t).Client
+	template, err := os.ReadFile(filepath.Join("testdata", "adopt", "agent.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := acctest.RandomName("adopt-change")
+	manifest := []byte(strings.ReplaceAll(string(template), "NAME", name))
+	ds, err := manifestfunc.ParseText(string(manifest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := creators["kubectl-apply"](context.Background(), c, ds, manifest); err != nil {
+		t.Fatal(err)
+	}
+	live := kubectlGetYAML(t, settle(t, c, "default", name))
+	adopted, changed := filepath.Join(t.TempDir(), "agent.yaml"), filepath.Join(t.TempDir(), "agent.yaml")
+	if err := os.WriteFile(adopted, live, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(changed, []byte(strings.ReplaceAll(string(live), "node-agent:v2.3.0", "node-agent:v2.3.1")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   functionsAvailable,
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
+		Steps: []resource.TestStep{
+			{
+				Config:           manifestConfig(adopted) + fmt.Sprintf("import {\n  to = %s\n  id = \"default/%s\"\n}\n", addr, name),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{noopPlan{addr}}},
+			},
+			{
+				Config: manifestConfig(changed),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					got, err := c.AppsV1().DaemonSets("default").Get(context.Background(), name, metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if image := got.Spec.Template.Spec.Containers[0].Image; image != "cr.example/node-agent:v2.3.1" {
+						return fmt.Errorf("image after the change is %s", image)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
