@@ -97,11 +97,21 @@ func clusterName() string {
 	return fmt.Sprintf("acc-%s-%d", pkg, os.Getpid())
 }
 
+// SkipUnlessAcc skips the test unless TF_ACC is set: every test that starts terraform or a
+// cluster calls it first, so that `go test ./...` needs neither.
+func SkipUnlessAcc(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests need TF_ACC=1 (make testacc)")
+	}
+}
+
 // Cluster returns the package's cluster; it skips the test when acceptance tests are off.
 func Cluster(t *testing.T) *testcluster.Cluster {
 	t.Helper()
+	SkipUnlessAcc(t)
 	if cluster == nil {
-		t.Skip("acceptance tests need TF_ACC=1 (make testacc)")
+		t.Fatal("TF_ACC is set but the package's TestMain started no cluster (acctest.Main)")
 	}
 	return cluster
 }

@@ -47,8 +47,10 @@ func buildProvider() (string, error) {
 
 // NewCLI prepares a working directory whose terraform uses the freshly built provider
 // through dev_overrides and the given kubeconfig ("" when the provider block says it all).
+// It skips the test without TF_ACC.
 func NewCLI(t *testing.T, kubeconfig string) *CLI {
 	t.Helper()
+	SkipUnlessAcc(t)
 	dir, err := buildProvider()
 	if err != nil {
 		t.Fatal(err)

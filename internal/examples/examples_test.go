@@ -74,8 +74,10 @@ func TestExamplesLayout(t *testing.T) {
 // TestExamplesValidate runs terraform init and validate in a copy of every directory of
 // examples/ that holds .tf files, against the provider built from this tree and offered by
 // a filesystem mirror: no registry is asked. TF_ACC_TERRAFORM_PATH picks the binary
-// (terraform or tofu); without it, terraform on PATH; without either the test is skipped.
+// (terraform or tofu); without it, terraform on PATH; without either, or without TF_ACC,
+// the test is skipped.
 func TestExamplesValidate(t *testing.T) {
+	acctest.SkipUnlessAcc(t)
 	bin := terraformBinary(t)
 	rc := providerMirror(t)
 	root := examplesDir(t)
