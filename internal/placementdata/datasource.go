@@ -9,9 +9,7 @@ import (
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -39,91 +37,12 @@ func (d *DataSource) Metadata(_ context.Context, req datasource.MetadataRequest,
 
 // Schema describes the data source.
 func (d *DataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Description: "Every node of the cluster with the DaemonSet controller's decision for one DaemonSet (whether its pod " +
-			"should run there, and why not) beside the DaemonSet's pod that runs there now: prediction and reality side by " +
-			"side, for outputs and debugging, with the DaemonSet's status counters. One DaemonSet GET, one node LIST and one pod " +
-			"LIST per read.",
-		Attributes: map[string]schema.Attribute{
-			"namespace": schema.StringAttribute{Required: true, Description: "Namespace of the DaemonSet."},
-			"name":      schema.StringAttribute{Required: true, Description: "Name of the DaemonSet."},
-			"expected_pod_count": schema.Int64Attribute{
-				Computed: true, Description: "Nodes where the pod should run, as the controller's `status.desiredNumberScheduled`.",
-			},
-			"status": schema.SingleNestedAttribute{
-				Computed: true, Description: "The DaemonSet's status counters as read.",
-				Attributes: statusAttributes(),
-			},
-			"nodes": schema.ListNestedAttribute{
-				Computed:    true,
-				Description: "Every node, sorted by name.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"name":       schema.StringAttribute{Computed: true, Description: "Node name."},
-					"should_run": schema.BoolAttribute{Computed: true, Description: "Whether the controller should run the DaemonSet's pod on the node."},
-					"reason": schema.StringAttribute{
-						Computed: true, Description: "Why not, when `should_run` is false: the untolerated taint, the selector or affinity that does not match, the pinned nodeName. Null otherwise.",
-					},
-					"pod_name":  schema.StringAttribute{Computed: true, Description: "The DaemonSet's pod on the node now; null when there is none."},
-					"pod_phase": schema.StringAttribute{Computed: true, Description: "That pod's phase (`Pending`, `Running`, ...); null when there is none."},
-				}},
-			},
-		},
-	}
+	resp.Schema = dataSourceSchema()
 }
 
 // Configure receives the provider's client.
 func (d *DataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
-type model struct {
-	Namespace        types.String `tfsdk:"namespace"`
-	Name             types.String `tfsdk:"name"`
-	ExpectedPodCount types.Int64  `tfsdk:"expected_pod_count"`
-	Status           *statusModel `tfsdk:"status"`
-	Nodes            []nodeModel  `tfsdk:"nodes"`
-}
-
-type statusModel struct {
-	CurrentNumberScheduled types.Int64 `tfsdk:"current_number_scheduled"`
-	DesiredNumberScheduled types.Int64 `tfsdk:"desired_number_scheduled"`
-	NumberMisscheduled     types.Int64 `tfsdk:"number_misscheduled"`
-	NumberReady            types.Int64 `tfsdk:"number_ready"`
-	NumberAvailable        types.Int64 `tfsdk:"number_available"`
-	NumberUnavailable      types.Int64 `tfsdk:"number_unavailable"`
-	UpdatedNumberScheduled types.Int64 `tfsdk:"updated_number_scheduled"`
-	ObservedGeneration     types.Int64 `tfsdk:"observed_generation"`
-}
-
-func statusAttributes() map[string]schema.Attribute {
-	out := map[string]schema.Attribute{}
-	for _, name := range []string{"current_number_scheduled", "desired_number_scheduled", "number_misscheduled", "number_ready",
-		"number_available", "number_unavailable", "updated_number_scheduled", "observed_generation"} {
-		out[name] = schema.Int64Attribute{Computed: true, Description: "DaemonSet status `" + name + "`."}
-	}
-	return out
-}
-
-func statusOf(ds *appsv1.DaemonSet) *statusModel {
-	s := ds.Status
-	return &statusModel{
-		CurrentNumberScheduled: types.Int64Value(int64(s.CurrentNumberScheduled)),
-		DesiredNumberScheduled: types.Int64Value(int64(s.DesiredNumberScheduled)),
-		NumberMisscheduled:     types.Int64Value(int64(s.NumberMisscheduled)),
-		NumberReady:            types.Int64Value(int64(s.NumberReady)),
-		NumberAvailable:        types.Int64Value(int64(s.NumberAvailable)),
-		NumberUnavailable:      types.Int64Value(int64(s.NumberUnavailable)),
-		UpdatedNumberScheduled: types.Int64Value(int64(s.UpdatedNumberScheduled)),
-		ObservedGeneration:     types.Int64Value(s.ObservedGeneration),
-	}
-}
-
-type nodeModel struct {
-	Name      types.String `tfsdk:"name"`
-	ShouldRun types.Bool   `tfsdk:"should_run"`
-	Reason    types.String `tfsdk:"reason"`
-	PodName   types.String `tfsdk:"pod_name"`
-	PodPhase  types.String `tfsdk:"pod_phase"`
 }
 
 // Read predicts the DaemonSet's placement on the live nodes and finds its pods.
