@@ -6,8 +6,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -63,47 +61,6 @@ func inClusterConfig() (*rest.Config, error) {
 		return nil, kube.ErrNoConfiguration
 	}
 	return rest.InClusterConfig()
-}
-
-func (m providerModel) settings(ctx context.Context) (kube.Settings, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	s := kube.Settings{
-		ConfigPath:            m.ConfigPath.ValueString(),
-		ConfigContext:         m.ConfigContext.ValueString(),
-		ConfigContextAuthInfo: m.ConfigContextAuthInfo.ValueString(),
-		ConfigContextCluster:  m.ConfigContextCluster.ValueString(),
-		Host:                  m.Host.ValueString(),
-		Token:                 m.Token.ValueString(),
-		ClientCertificate:     m.ClientCertificate.ValueString(),
-		ClientKey:             m.ClientKey.ValueString(),
-		ClusterCACertificate:  m.ClusterCACertificate.ValueString(),
-		Insecure:              m.Insecure.ValueBool(),
-		TLSServerName:         m.TLSServerName.ValueString(),
-		ProxyURL:              m.ProxyURL.ValueString(),
-		QPS:                   kube.DefaultQPS,
-		Burst:                 kube.DefaultBurst,
-		RequestTimeout:        kube.DefaultRequestTimeout,
-	}
-	diags.Append(m.ConfigPaths.ElementsAs(ctx, &s.ConfigPaths, false)...)
-	if !m.QPS.IsNull() {
-		s.QPS = m.QPS.ValueFloat64()
-	}
-	if !m.Burst.IsNull() {
-		s.Burst = int(m.Burst.ValueInt64())
-	}
-	if !m.RequestTimeout.IsNull() {
-		d, err := time.ParseDuration(m.RequestTimeout.ValueString())
-		if err != nil {
-			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout", err.Error())
-		}
-		s.RequestTimeout = d
-	}
-	if m.Exec != nil {
-		s.Exec = &kube.ExecSettings{APIVersion: m.Exec.APIVersion.ValueString(), Command: m.Exec.Command.ValueString()}
-		diags.Append(m.Exec.Args.ElementsAs(ctx, &s.Exec.Args, false)...)
-		diags.Append(m.Exec.Env.ElementsAs(ctx, &s.Exec.Env, false)...)
-	}
-	return s, diags
 }
 
 // durationValidator checks a Go duration string at plan time.

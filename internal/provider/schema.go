@@ -13,41 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// providerModel is the provider block.
-type providerModel struct {
-	ConfigPath            types.String  `tfsdk:"config_path"`
-	ConfigPaths           types.List    `tfsdk:"config_paths"`
-	ConfigContext         types.String  `tfsdk:"config_context"`
-	ConfigContextAuthInfo types.String  `tfsdk:"config_context_auth_info"`
-	ConfigContextCluster  types.String  `tfsdk:"config_context_cluster"`
-	Host                  types.String  `tfsdk:"host"`
-	Token                 types.String  `tfsdk:"token"`
-	ClientCertificate     types.String  `tfsdk:"client_certificate"`
-	ClientKey             types.String  `tfsdk:"client_key"`
-	ClusterCACertificate  types.String  `tfsdk:"cluster_ca_certificate"`
-	Insecure              types.Bool    `tfsdk:"insecure"`
-	TLSServerName         types.String  `tfsdk:"tls_server_name"`
-	ProxyURL              types.String  `tfsdk:"proxy_url"`
-	Exec                  *execModel    `tfsdk:"exec"`
-	Username              types.String  `tfsdk:"username"`
-	Password              types.String  `tfsdk:"password"`
-	IgnoreAnnotations     types.List    `tfsdk:"ignore_annotations"`
-	IgnoreLabels          types.List    `tfsdk:"ignore_labels"`
-	Experiments           types.Object  `tfsdk:"experiments"`
-	QPS                   types.Float64 `tfsdk:"qps"`
-	Burst                 types.Int64   `tfsdk:"burst"`
-	RequestTimeout        types.String  `tfsdk:"request_timeout"`
-	PredictPlacement      types.Bool    `tfsdk:"predict_placement"`
-	ComparisonOperators   types.Bool    `tfsdk:"toleration_comparison_operators"`
-}
-
-type execModel struct {
-	APIVersion types.String `tfsdk:"api_version"`
-	Command    types.String `tfsdk:"command"`
-	Args       types.List   `tfsdk:"args"`
-	Env        types.Map    `tfsdk:"env"`
-}
-
 func configSchema() schema.Schema {
 	str := func(desc string, sensitive bool, v ...validator.String) schema.StringAttribute {
 		return schema.StringAttribute{Optional: true, Sensitive: sensitive, Description: desc, MarkdownDescription: desc, Validators: v}
