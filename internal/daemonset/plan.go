@@ -16,6 +16,9 @@ import (
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
 )
 
+// summaryLimit is how many node names the plan's warning lists per reason before "and N more".
+const summaryLimit = 20
+
 // ModifyPlan predicts placement for a created or changed DaemonSet, checks the object with
 // a server-side dry run, and keeps every computed value when nothing of ours changed. The
 // prediction depends only on the configuration, the prior state and the prior private state

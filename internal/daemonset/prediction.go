@@ -13,9 +13,6 @@ import (
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
 )
 
-// summaryLimit is how many node names the plan's warning lists per reason before "and N more".
-const summaryLimit = 20
-
 func (r *Resource) placementOptions() placement.Options {
 	return placement.Options{ComparisonOperators: r.client.Options.ComparisonOperators}
 }

@@ -88,6 +88,47 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	}
 }
 
+// Read refreshes the managed fields and the prediction from the cluster, and
+// keeps the node facts and the live template's placement for the next plans (snapshot.go).
+func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state model
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ns, name, err := splitID(state.ID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid id", err.Error())
+		return
+	}
+	ds, err := r.client.Clientset.AppsV1().DaemonSets(ns).Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		tflog.Info(ctx, "DaemonSet is gone; removing it from state", map[string]any{"namespace": ns, "name": name})
+		// The framework requires an identity after every Read, a removal included.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ns, name)...)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the DaemonSet", kube.Explain(err, "get", "daemonsets"))
+		return
+	}
+	imported, diags := req.Private.GetKey(ctx, privateImported)
+	resp.Diagnostics.Append(diags...)
+	prior := state
+	resp.Diagnostics.Append(state.fromLive(ctx, ds, len(imported) > 0)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	refreshStoredForm(ctx, req, &state, &prior, &resp.Diagnostics)
+	if len(imported) > 0 {
+		recordTakeover(ctx, ds, state.FieldManager.ValueString(), resp)
+	}
+	r.refreshPrediction(ctx, &state, ds, resp.Private, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ds.Namespace, ds.Name)...)
+}
+
 // Update applies the changed configuration and waits for the rollout.
 func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan model
@@ -105,6 +146,45 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		resp.Diagnostics.Append(plan.setIdentity(ctx, resp.Identity)...)
 	}
+}
+
+// Delete removes the DaemonSet and waits until it is gone.
+func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state model
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ns, name, err := splitID(state.ID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid id", err.Error())
+		return
+	}
+	if err := r.deleteAndWait(ctx, ns, name); err != nil {
+		resp.Diagnostics.AddError("Cannot delete the DaemonSet", err.Error())
+	}
+}
+
+// ImportState takes `namespace/name` or the identity; the first refresh adopts the fields
+// its writers own.
+func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, diags := importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	ns, name, err := splitID(id)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ns+"/"+name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("field_manager"), DefaultFieldManager)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_rollout"), true)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ns, name)...)
 }
 
 // write applies the configured object (the plan keeps prior values where the server stores
@@ -186,86 +266,6 @@ func (r *Resource) finishApply(ctx context.Context, plan *model, ds *appsv1.Daem
 		}
 	}
 	r.fillUnknownPrediction(ctx, plan, &ds.Spec.Template.Spec, diags)
-}
-
-// Read refreshes the managed fields and the prediction from the cluster, and
-// keeps the node facts and the live template's placement for the next plans (snapshot.go).
-func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state model
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ns, name, err := splitID(state.ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid id", err.Error())
-		return
-	}
-	ds, err := r.client.Clientset.AppsV1().DaemonSets(ns).Get(ctx, name, metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		tflog.Info(ctx, "DaemonSet is gone; removing it from state", map[string]any{"namespace": ns, "name": name})
-		// The framework requires an identity after every Read, a removal included.
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ns, name)...)
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read the DaemonSet", kube.Explain(err, "get", "daemonsets"))
-		return
-	}
-	imported, diags := req.Private.GetKey(ctx, privateImported)
-	resp.Diagnostics.Append(diags...)
-	prior := state
-	resp.Diagnostics.Append(state.fromLive(ctx, ds, len(imported) > 0)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	refreshStoredForm(ctx, req, &state, &prior, &resp.Diagnostics)
-	if len(imported) > 0 {
-		recordTakeover(ctx, ds, state.FieldManager.ValueString(), resp)
-	}
-	r.refreshPrediction(ctx, &state, ds, resp.Private, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ds.Namespace, ds.Name)...)
-}
-
-// Delete removes the DaemonSet and waits until it is gone.
-func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state model
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	ns, name, err := splitID(state.ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid id", err.Error())
-		return
-	}
-	if err := r.deleteAndWait(ctx, ns, name); err != nil {
-		resp.Diagnostics.AddError("Cannot delete the DaemonSet", err.Error())
-	}
-}
-
-// ImportState takes `namespace/name` or the identity; the first refresh adopts the fields
-// its writers own.
-func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, diags := importID(ctx, req)
-	resp.Diagnostics.Append(diags...)
-	ns, name, err := splitID(id)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ns+"/"+name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("field_manager"), DefaultFieldManager)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force"), false)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_rollout"), true)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ns, name)...)
 }
 
 func splitID(id string) (string, string, error) {
