@@ -19,6 +19,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
+	clienttesting "k8s.io/client-go/testing"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeschema"
@@ -210,10 +211,15 @@ func TestModifyPlan_updateFromSnapshot(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			joined := append(demoNodes(3), &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "k8s-04"}})
-			client := kube.FromClientset(fake.NewClientset(joined...), kube.Options{PredictPlacement: true})
-			r := &Resource{client: client}
 			live := fluentdDaemonSet()
 			live.Spec.Template.Spec.Tolerations = tc.others
+			cs := fake.NewClientset(joined...)
+			// The fake keeps what a dry run applies; the API server would still serve live.
+			cs.PrependReactor("get", "daemonsets", func(clienttesting.Action) (bool, runtime.Object, error) {
+				return true, live.DeepCopy(), nil
+			})
+			client := kube.FromClientset(cs, kube.Options{PredictPlacement: true})
+			r := &Resource{client: client}
 			live.ManagedFields = []metav1.ManagedFieldsEntry{managed(DefaultFieldManager, `{"f:spec":{"f:template":{"f:spec":{"f:containers":{}}}}}`)}
 			if tc.others != nil {
 				live.ManagedFields = append(live.ManagedFields, managed("kubectl-edit", `{"f:spec":{"f:template":{"f:spec":{"f:tolerations":{}}}}}`))
