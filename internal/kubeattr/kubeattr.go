@@ -41,11 +41,3 @@ func TaintList(ts []corev1.Taint) (types.List, diag.Diagnostics) {
 	diags.Append(d...)
 	return l, diags
 }
-
-// TaintString renders a taint as kubectl does: key=value:Effect, or key:Effect.
-func TaintString(t corev1.Taint) string {
-	if t.Value == "" {
-		return t.Key + ":" + string(t.Effect)
-	}
-	return t.Key + "=" + t.Value + ":" + string(t.Effect)
-}

@@ -9,7 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
 )
 
 // The error and warning text of node_label and node_taint, in one place.
@@ -33,7 +33,7 @@ func LabelConflictText(node string, c LabelConflict) string {
 // TaintConflictText says that a taint with the same key and effect was set by someone else.
 func TaintConflictText(node string, t corev1.Taint) string {
 	return fmt.Sprintf("taint %s on node %s was not set by this resource (a taint is identified by key and effect); "+
-		"set force = true to adopt it, or import it; an adopted taint is removed on destroy", kubeattr.TaintString(t), node)
+		"set force = true to adopt it, or import it; an adopted taint is removed on destroy", taintid.Format(t), node)
 }
 
 // MissingNodesText names nodes that do not exist; nothing was written.

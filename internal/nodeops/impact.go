@@ -12,6 +12,7 @@ import (
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
 )
 
 // Eviction counts running pods that a new NoExecute taint evicts from a node.
@@ -99,7 +100,7 @@ func newNoExecute(before, after []corev1.Taint) []corev1.Taint {
 		if t.Effect != corev1.TaintEffectNoExecute {
 			continue
 		}
-		if old, ok := FindTaint(before, IDOf(t)); !ok || old.Value != t.Value {
+		if old, ok := FindTaint(before, taintid.Of(t)); !ok || old.Value != t.Value {
 			out = append(out, t)
 		}
 	}

@@ -2,33 +2,13 @@ package nodeops
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
 )
-
-// TaintID is a taint's identity, as kubectl sees it: key and effect.
-type TaintID struct {
-	Key    string
-	Effect corev1.TaintEffect
-}
-
-// String renders the identity as in import IDs: key:Effect.
-func (id TaintID) String() string { return id.Key + ":" + string(id.Effect) }
-
-// IDOf returns a taint's identity.
-func IDOf(t corev1.Taint) TaintID { return TaintID{Key: t.Key, Effect: t.Effect} }
-
-// ParseTaintID reads key:Effect; ok is false when the text has no effect.
-func ParseTaintID(s string) (TaintID, bool) {
-	i := strings.LastIndex(s, ":")
-	if i <= 0 || i == len(s)-1 {
-		return TaintID{}, false
-	}
-	return TaintID{Key: s[:i], Effect: corev1.TaintEffect(s[i+1:])}, true
-}
 
 // conditionTaints are written and removed by the node lifecycle controller and the
 // TaintNodesByCondition admission plugin; a resource managing one would flap forever.
@@ -54,25 +34,25 @@ type TaintPlan struct {
 	// this resource: a conflict unless force.
 	Foreign []corev1.Taint
 	// Owned is what the resource owns after the write: the wanted identities.
-	Owned []TaintID
+	Owned []taintid.ID
 }
 
 // MergeTaints computes a node's new taints: taints owned by this resource that are no
 // longer wanted are removed, wanted ones are added or get the wanted value, and every
 // other taint keeps its place and value. Identity is key and effect.
-func MergeTaints(live []corev1.Taint, owned []TaintID, want []corev1.Taint, now time.Time) TaintPlan {
+func MergeTaints(live []corev1.Taint, owned []taintid.ID, want []corev1.Taint, now time.Time) TaintPlan {
 	var p TaintPlan
-	wanted := map[TaintID]corev1.Taint{}
+	wanted := map[taintid.ID]corev1.Taint{}
 	for _, t := range want {
-		wanted[IDOf(t)] = t
-		p.Owned = append(p.Owned, IDOf(t))
+		wanted[taintid.Of(t)] = t
+		p.Owned = append(p.Owned, taintid.Of(t))
 	}
-	slices.SortFunc(p.Owned, compareTaintIDs)
+	taintid.Sort(p.Owned)
 	out := make([]corev1.Taint, 0, len(live)+len(want))
-	seen := map[TaintID]bool{}
+	seen := map[taintid.ID]bool{}
 	changed := false
 	for _, t := range live {
-		id := IDOf(t)
+		id := taintid.Of(t)
 		w, isWanted := wanted[id]
 		switch {
 		case isWanted && !seen[id]:
@@ -94,7 +74,7 @@ func MergeTaints(live []corev1.Taint, owned []TaintID, want []corev1.Taint, now 
 		}
 	}
 	for _, t := range want {
-		if seen[IDOf(t)] {
+		if seen[taintid.Of(t)] {
 			continue
 		}
 		if t.Effect == corev1.TaintEffectNoExecute {
@@ -111,20 +91,10 @@ func MergeTaints(live []corev1.Taint, owned []TaintID, want []corev1.Taint, now 
 	return p
 }
 
-func compareTaintIDs(a, b TaintID) int {
-	if c := strings.Compare(a.Key, b.Key); c != 0 {
-		return c
-	}
-	return strings.Compare(string(a.Effect), string(b.Effect))
-}
-
-// SortTaintIDs sorts identities by key, then effect.
-func SortTaintIDs(ids []TaintID) { slices.SortFunc(ids, compareTaintIDs) }
-
 // FindTaint returns the node's taint with the identity.
-func FindTaint(taints []corev1.Taint, id TaintID) (corev1.Taint, bool) {
+func FindTaint(taints []corev1.Taint, id taintid.ID) (corev1.Taint, bool) {
 	for _, t := range taints {
-		if IDOf(t) == id {
+		if taintid.Of(t) == id {
 			return t, true
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
 )
 
 func taint(key, value string, effect corev1.TaintEffect) corev1.Taint {
@@ -23,29 +25,29 @@ func TestMergeTaints(t *testing.T) {
 	master := taint("node-role.kubernetes.io/master", "", noSchedule)
 	gpuNS := taint("gpu", "true", noSchedule)
 	gpuNE := taint("gpu", "true", noExecute)
-	id := func(t corev1.Taint) TaintID { return IDOf(t) }
+	id := func(t corev1.Taint) taintid.ID { return taintid.Of(t) }
 	tests := []struct {
 		name        string
 		live        []corev1.Taint
-		owned       []TaintID
+		owned       []taintid.ID
 		want        []corev1.Taint
 		wantTaints  []corev1.Taint // nil: no write
 		wantForeign []corev1.Taint
 	}{
 		{"add both effects of one key", []corev1.Taint{master}, nil, []corev1.Taint{gpuNS, gpuNE},
 			[]corev1.Taint{master, gpuNS, gpuNE}, nil},
-		{"already there: no write", []corev1.Taint{master, gpuNS}, []TaintID{id(gpuNS)}, []corev1.Taint{gpuNS}, nil, nil},
-		{"value changes in place", []corev1.Taint{gpuNS, master}, []TaintID{id(gpuNS)}, []corev1.Taint{taint("gpu", "false", noSchedule)},
+		{"already there: no write", []corev1.Taint{master, gpuNS}, []taintid.ID{id(gpuNS)}, []corev1.Taint{gpuNS}, nil, nil},
+		{"value changes in place", []corev1.Taint{gpuNS, master}, []taintid.ID{id(gpuNS)}, []corev1.Taint{taint("gpu", "false", noSchedule)},
 			[]corev1.Taint{taint("gpu", "false", noSchedule), master}, nil},
-		{"remove ours, keep theirs", []corev1.Taint{master, gpuNS, gpuNE}, []TaintID{id(gpuNS), id(gpuNE)}, []corev1.Taint{gpuNE},
+		{"remove ours, keep theirs", []corev1.Taint{master, gpuNS, gpuNE}, []taintid.ID{id(gpuNS), id(gpuNE)}, []corev1.Taint{gpuNE},
 			[]corev1.Taint{master, gpuNE}, nil},
-		{"clear everything of ours", []corev1.Taint{gpuNS, master}, []TaintID{id(gpuNS)}, nil, []corev1.Taint{master}, nil},
+		{"clear everything of ours", []corev1.Taint{gpuNS, master}, []taintid.ID{id(gpuNS)}, nil, []corev1.Taint{master}, nil},
 		{"same key and effect set by someone else", []corev1.Taint{taint("gpu", "other", noSchedule)}, nil, []corev1.Taint{gpuNS},
 			[]corev1.Taint{gpuNS}, []corev1.Taint{taint("gpu", "other", noSchedule)}},
 		{"same key, other effect is not a conflict", []corev1.Taint{gpuNE}, nil, []corev1.Taint{gpuNS},
 			[]corev1.Taint{gpuNE, gpuNS}, []corev1.Taint{gpuNE}[:0]},
 		{"an identical foreign taint is still foreign", []corev1.Taint{gpuNS}, nil, []corev1.Taint{gpuNS}, nil, []corev1.Taint{gpuNS}},
-		{"a removed taint of ours that is gone needs nothing", []corev1.Taint{master}, []TaintID{id(gpuNS)}, nil, nil, nil},
+		{"a removed taint of ours that is gone needs nothing", []corev1.Taint{master}, []taintid.ID{id(gpuNS)}, nil, nil, nil},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
@@ -71,7 +73,7 @@ func TestMergeTaintsStampsNewNoExecute(t *testing.T) {
 	if got.Taints[0].TimeAdded == nil || !got.Taints[0].TimeAdded.Time.Equal(now) || got.Taints[1].TimeAdded != nil {
 		t.Errorf("TimeAdded: %+v", got.Taints)
 	}
-	if want := []TaintID{{"a", noExecute}, {"b", noSchedule}}; !reflect.DeepEqual(got.Owned, want) {
+	if want := []taintid.ID{{Key: "a", Effect: noExecute}, {Key: "b", Effect: noSchedule}}; !reflect.DeepEqual(got.Owned, want) {
 		t.Errorf("owned: got %v, want %v", got.Owned, want)
 	}
 }
@@ -87,20 +89,6 @@ func TestConditionTaints(t *testing.T) {
 	for _, key := range []string{"node.kubernetes.io/out-of-service", "gpu", "node-role.kubernetes.io/master"} {
 		if IsConditionTaint(key) {
 			t.Errorf("%s should be allowed", key)
-		}
-	}
-}
-
-func TestParseTaintID(t *testing.T) {
-	tests := map[string]TaintID{
-		"gpu:NoSchedule":                     {"gpu", noSchedule},
-		"example.com/dedicated:NoExecute":    {"example.com/dedicated", noExecute},
-		"node.kubernetes.io/out-of-service:": {},
-	}
-	for in, want := range tests {
-		got, ok := ParseTaintID(in)
-		if got != want || ok != (want != TaintID{}) {
-			t.Errorf("%q: got %v %t, want %v", in, got, ok, want)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
 )
 
 // kubeletLabels are set by the kubelet from the machine and reset whenever it registers.
@@ -128,7 +129,7 @@ func (v UniqueTaintsValidator) ValidateSet(ctx context.Context, req validator.Se
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	seen := map[TaintID]bool{}
+	seen := map[taintid.ID]bool{}
 	for _, elem := range req.ConfigValue.Elements() {
 		obj, ok := elem.(basetypes.ObjectValue)
 		if !ok || obj.IsUnknown() {
@@ -139,7 +140,7 @@ func (v UniqueTaintsValidator) ValidateSet(ctx context.Context, req validator.Se
 		if !kok || !eok || key.IsUnknown() || effect.IsUnknown() {
 			continue
 		}
-		id := TaintID{Key: key.ValueString(), Effect: corev1.TaintEffect(effect.ValueString())}
+		id := taintid.ID{Key: key.ValueString(), Effect: corev1.TaintEffect(effect.ValueString())}
 		if seen[id] {
 			resp.Diagnostics.AddAttributeError(req.Path, "Duplicate taint",
 				fmt.Sprintf("taint %s appears more than once with different values; %s", id, v.Description(ctx)))

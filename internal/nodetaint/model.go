@@ -11,7 +11,7 @@ import (
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodefield"
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
 )
 
 type model struct {
@@ -57,7 +57,7 @@ func (m *model) ids() []string {
 		key, _ := obj.Attributes()["key"].(types.String)
 		effect, _ := obj.Attributes()["effect"].(types.String)
 		if !key.IsUnknown() && !effect.IsUnknown() {
-			out = append(out, nodeops.TaintID{Key: key.ValueString(), Effect: corev1.TaintEffect(effect.ValueString())}.String())
+			out = append(out, taintid.ID{Key: key.ValueString(), Effect: corev1.TaintEffect(effect.ValueString())}.String())
 		}
 	}
 	sort.Strings(out)
@@ -81,7 +81,7 @@ func taintSet(ts []corev1.Taint) (types.Set, diag.Diagnostics) {
 func byID(ts []corev1.Taint) nodefield.Items {
 	out := make(nodefield.Items, len(ts))
 	for _, t := range ts {
-		out[nodeops.IDOf(t).String()] = t.Value
+		out[taintid.Of(t).String()] = t.Value
 	}
 	return out
 }
@@ -90,7 +90,7 @@ func byID(ts []corev1.Taint) nodefield.Items {
 func fromIDs(items nodefield.Items) []corev1.Taint {
 	out := make([]corev1.Taint, 0, len(items))
 	for s, v := range items {
-		if id, ok := nodeops.ParseTaintID(s); ok {
+		if id, ok := taintid.Parse(s); ok {
 			out = append(out, corev1.Taint{Key: id.Key, Effect: id.Effect, Value: v})
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodefield"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
 )
 
 // Observe returns the resource's taints on the node with live values, and what it still owns
@@ -32,7 +33,7 @@ func (taints) ResolveImport(_ context.Context, st *model, nodes []*corev1.Node) 
 	values := nodefield.Items{}
 	owned := nodeops.Ownership{}
 	for _, s := range st.ids() {
-		id, _ := nodeops.ParseTaintID(s)
+		id, _ := taintid.Parse(s)
 		for _, node := range nodes {
 			if t, ok := nodeops.FindTaint(node.Spec.Taints, id); ok {
 				if _, seen := values[s]; !seen {

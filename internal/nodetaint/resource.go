@@ -14,6 +14,7 @@ import (
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodefield"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
 )
 
 // NewResource is the constructor the provider registers.
@@ -62,7 +63,7 @@ func (taints) ImportItems(ids []string) (nodefield.Items, []string) {
 	items := nodefield.Items{}
 	var problems []string
 	for _, s := range ids {
-		id, ok := nodeops.ParseTaintID(s)
+		id, ok := taintid.Parse(s)
 		if !ok || !validEffect(id.Effect) {
 			problems = append(problems, s+" is not <key>:<Effect> with Effect one of NoSchedule, PreferNoSchedule, NoExecute")
 			continue

@@ -14,9 +14,9 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodefield"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
 )
 
 // writer changes one resource's taints on nodes by read-modify-write of spec.taints.
@@ -33,7 +33,7 @@ type writer struct {
 var _ nodefield.Writer = &writer{}
 
 // ownedOn is what the resource owns on the node object.
-func (w *writer) ownedOn(node *corev1.Node) []nodeops.TaintID {
+func (w *writer) ownedOn(node *corev1.Node) []taintid.ID {
 	if w.owned == nil { // no record yet: what state lists
 		return parseIDs(w.fallback)
 	}
@@ -41,7 +41,7 @@ func (w *writer) ownedOn(node *corev1.Node) []nodeops.TaintID {
 }
 
 // ownedOnName is ownedOn for a node that may not be known (nil) at plan time.
-func (w *writer) ownedOnName(name string, live *corev1.Node) []nodeops.TaintID {
+func (w *writer) ownedOnName(name string, live *corev1.Node) []taintid.ID {
 	if live != nil {
 		return w.ownedOn(live)
 	}
@@ -51,10 +51,10 @@ func (w *writer) ownedOnName(name string, live *corev1.Node) []nodeops.TaintID {
 	return parseIDs(w.owned[name].Items)
 }
 
-func parseIDs(items []string) []nodeops.TaintID {
-	out := make([]nodeops.TaintID, 0, len(items))
+func parseIDs(items []string) []taintid.ID {
+	out := make([]taintid.ID, 0, len(items))
 	for _, s := range items {
-		if id, ok := nodeops.ParseTaintID(s); ok {
+		if id, ok := taintid.Parse(s); ok {
 			out = append(out, id)
 		}
 	}
@@ -104,7 +104,7 @@ func (w *writer) Revert(ctx context.Context, name string, before *corev1.Node) e
 		changed := false
 		for _, id := range ids {
 			was, had := nodeops.FindTaint(before.Spec.Taints, id)
-			i := slices.IndexFunc(out, func(t corev1.Taint) bool { return nodeops.IDOf(t) == id })
+			i := slices.IndexFunc(out, func(t corev1.Taint) bool { return taintid.Of(t) == id })
 			switch {
 			case had && i >= 0 && !reflect.DeepEqual(out[i], was):
 				out[i], changed = was, true
@@ -126,7 +126,7 @@ func (w *writer) Revert(ctx context.Context, name string, before *corev1.Node) e
 func (w *writer) Leftover(name string) string {
 	var shown, removes []string
 	for _, t := range w.want {
-		shown = append(shown, kubeattr.TaintString(t))
+		shown = append(shown, taintid.Format(t))
 		removes = append(removes, t.Key+":"+string(t.Effect)+"-")
 	}
 	return fmt.Sprintf("taints %s (kubectl taint node %s %s)", strings.Join(shown, ", "), name, strings.Join(removes, " "))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
 )
 
 // TestWriteLosesNothingOnConflict: another client writes between our read and our patch;
@@ -64,10 +65,10 @@ func TestWriteLosesNothingOnConflict(t *testing.T) {
 		t.Errorf("owned %v", owned)
 	}
 	got, _ := cs.CoreV1().Nodes().Get(context.Background(), "k8s-01", metav1.GetOptions{})
-	if _, ok := nodeops.FindTaint(got.Spec.Taints, nodeops.IDOf(theirs)); !ok {
+	if _, ok := nodeops.FindTaint(got.Spec.Taints, taintid.Of(theirs)); !ok {
 		t.Errorf("the other writer's taint was lost: %v", got.Spec.Taints)
 	}
-	if _, ok := nodeops.FindTaint(got.Spec.Taints, nodeops.IDOf(ours)); !ok {
+	if _, ok := nodeops.FindTaint(got.Spec.Taints, taintid.Of(ours)); !ok {
 		t.Errorf("our taint was lost: %v", got.Spec.Taints)
 	}
 	if !raced {

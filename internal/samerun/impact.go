@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
 )
 
 // DaemonSetChange says where one DaemonSet's pods start and stop; Evicted counts the stops
@@ -48,7 +49,7 @@ func sameTaints(a, b []corev1.Taint) bool {
 // findTaint returns the taint of t's identity in ts.
 func findTaint(ts []corev1.Taint, t corev1.Taint) (corev1.Taint, bool) {
 	for _, x := range ts {
-		if SameTaint(x, t) {
+		if taintid.Same(x, t) {
 			return x, true
 		}
 	}

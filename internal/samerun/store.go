@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
 )
 
 // Edit is what one of our node_label or node_taint resources will do to a node.
@@ -105,12 +107,9 @@ func (e Edit) ApplyTo(node *corev1.Node) {
 	node.Spec.Taints = append(kept, e.AddTaints...)
 }
 
-// SameTaint reports whether two taints have one identity: key and effect, as kubectl.
-func SameTaint(a, b corev1.Taint) bool { return a.Key == b.Key && a.Effect == b.Effect }
-
 func containsTaint(ts []corev1.Taint, t corev1.Taint) bool {
 	for _, x := range ts {
-		if SameTaint(x, t) {
+		if taintid.Same(x, t) {
 			return true
 		}
 	}
