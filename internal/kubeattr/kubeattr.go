@@ -1,5 +1,7 @@
-// Package kubeattr holds the Terraform attribute pieces that several resources share:
-// taint objects, and validators for label keys, values and selectors.
+// Package kubeattr holds the Terraform attribute pieces that resources share and every
+// attribute validator: the taint object, timeouts, and the rules for label keys, values and
+// selectors, node labels and taints, field managers, durations and the provider arguments
+// it does not support, with their error texts.
 package kubeattr
 
 import (

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"k8s.io/apimachinery/pkg/labels"
@@ -85,5 +86,28 @@ func (v LabelMapValidator) ValidateMap(_ context.Context, req validator.MapReque
 		if msg := LabelValueError(k, s.ValueString()); msg != "" {
 			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Invalid label value", msg)
 		}
+	}
+}
+
+// DurationValidator checks a Go duration string at plan time.
+type DurationValidator struct{}
+
+// Description says the rule.
+func (DurationValidator) Description(context.Context) string {
+	return "must be a positive Go duration such as 30s or 2m"
+}
+
+// MarkdownDescription says the rule.
+func (v DurationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+// ValidateString parses the duration.
+func (v DurationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+			fmt.Sprintf("%q %s", req.ConfigValue.ValueString(), v.Description(ctx)))
 	}
 }

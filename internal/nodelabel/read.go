@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodefield"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
@@ -50,7 +51,7 @@ func (labels) ResolveImport(ctx context.Context, st *model, nodes []*corev1.Node
 			}
 			var ours []string
 			for _, o := range owners[k] {
-				if o.Operation == metav1.ManagedFieldsOperationApply && strings.HasPrefix(o.Manager, nodeops.FieldManagerPrefix) {
+				if o.Operation == metav1.ManagedFieldsOperationApply && strings.HasPrefix(o.Manager, kubeattr.FieldManagerPrefix) {
 					ours = append(ours, o.Manager)
 				}
 			}

@@ -40,7 +40,7 @@ func (labels) Description() string { return description }
 func (labels) Attributes() map[string]schema.Attribute { return attributes() }
 
 func (labels) ConfigValidators() []resource.ConfigValidator {
-	return []resource.ConfigValidator{nodeops.SelectorDisjoint{Selector: path.Root("label_selector"), Labels: path.Root("labels")}}
+	return []resource.ConfigValidator{kubeattr.SelectorDisjoint{Selector: path.Root("label_selector"), Labels: path.Root("labels")}}
 }
 
 func (labels) ItemsAttribute() string { return "labels" }
@@ -116,5 +116,5 @@ func (labels) Created(plan *model) {
 func RandomManager() string {
 	var b [5]byte
 	_, _ = rand.Read(b[:])
-	return nodeops.FieldManagerPrefix + "-label-" + hex.EncodeToString(b[:])
+	return kubeattr.FieldManagerPrefix + "-label-" + hex.EncodeToString(b[:])
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
@@ -41,7 +42,7 @@ func attributes() map[string]schema.Attribute {
 				"owns and resets (`kubernetes.io/hostname`, `kubernetes.io/os`, `kubernetes.io/arch`, " +
 				"`node.kubernetes.io/instance-type`, `topology.kubernetes.io/region`, `topology.kubernetes.io/zone`, " +
 				"`beta.kubernetes.io/*`) are rejected.",
-			Validators: append([]validator.Map{mapvalidator.SizeAtLeast(1)}, nodeops.LabelMapValidators()...),
+			Validators: append([]validator.Map{mapvalidator.SizeAtLeast(1)}, kubeattr.LabelMapValidators()...),
 		},
 		"field_manager": schema.StringAttribute{
 			Optional: true,
@@ -51,7 +52,7 @@ func attributes() map[string]schema.Attribute {
 				"after apply) and keeps it, so no two resources share a manager, not even identical ones in two " +
 				"workspaces. Changing it moves ownership of the labels to the new manager; a resource created with an " +
 				"older default keeps the manager it has until it is set here.",
-			Validators: []validator.String{nodeops.FieldManagerValidator{}},
+			Validators: []validator.String{kubeattr.FieldManagerValidator{}},
 		},
 	}
 }

@@ -10,22 +10,6 @@ import (
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
 )
 
-// conditionTaints are written and removed by the node lifecycle controller and the
-// TaintNodesByCondition admission plugin; a resource managing one would flap forever.
-var conditionTaints = []string{
-	corev1.TaintNodeNotReady,
-	corev1.TaintNodeUnreachable,
-	corev1.TaintNodeUnschedulable,
-	corev1.TaintNodeMemoryPressure,
-	corev1.TaintNodeDiskPressure,
-	corev1.TaintNodePIDPressure,
-	corev1.TaintNodeNetworkUnavailable,
-}
-
-// IsConditionTaint reports whether the key belongs to the node lifecycle controller.
-// node.kubernetes.io/out-of-service is not one: operators set it themselves.
-func IsConditionTaint(key string) bool { return slices.Contains(conditionTaints, key) }
-
 // TaintPlan is the outcome of merging this resource's taints into a node's list.
 type TaintPlan struct {
 	// Taints is the node's new list; nil when nothing changes.

@@ -77,18 +77,3 @@ func TestMergeTaintsStampsNewNoExecute(t *testing.T) {
 		t.Errorf("owned: got %v, want %v", got.Owned, want)
 	}
 }
-
-func TestConditionTaints(t *testing.T) {
-	for _, key := range []string{"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", "node.kubernetes.io/unschedulable",
-		"node.kubernetes.io/memory-pressure", "node.kubernetes.io/disk-pressure", "node.kubernetes.io/pid-pressure",
-		"node.kubernetes.io/network-unavailable"} {
-		if !IsConditionTaint(key) {
-			t.Errorf("%s should be a condition taint", key)
-		}
-	}
-	for _, key := range []string{"node.kubernetes.io/out-of-service", "gpu", "node-role.kubernetes.io/master"} {
-		if IsConditionTaint(key) {
-			t.Errorf("%s should be allowed", key)
-		}
-	}
-}

@@ -107,18 +107,3 @@ func (t Target) Resolve(nodes []*corev1.Node) (names []string, exists bool, err 
 	sort.Strings(names)
 	return names, true, nil
 }
-
-// SelectorKeys lists the label keys a selector reads.
-func SelectorKeys(selector string) ([]string, error) {
-	sel, err := labels.Parse(selector)
-	if err != nil {
-		return nil, err
-	}
-	reqs, _ := sel.Requirements()
-	keys := make([]string, 0, len(reqs))
-	for _, r := range reqs {
-		keys = append(keys, r.Key())
-	}
-	sort.Strings(keys)
-	return keys, nil
-}

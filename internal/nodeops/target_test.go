@@ -62,10 +62,3 @@ func TestResolve(t *testing.T) {
 		t.Errorf("missing node: %v %t", got, ok)
 	}
 }
-
-func TestSelectorKeys(t *testing.T) {
-	got, err := SelectorKeys("logger=fluentd,!gpu,zone in (a,b)")
-	if err != nil || !reflect.DeepEqual(got, []string{"gpu", "logger", "zone"}) {
-		t.Errorf("got %v %v", got, err)
-	}
-}

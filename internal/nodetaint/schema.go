@@ -7,11 +7,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
 // FieldManager names this resource's node updates in managedFields.
-const FieldManager = nodeops.FieldManagerPrefix + "-taint"
+const FieldManager = kubeattr.FieldManagerPrefix + "-taint"
 
 var kind = nodeops.Kind{
 	Plural: "taints",
@@ -47,19 +48,19 @@ func attributes() map[string]schema.Attribute {
 		Required: true,
 		Description: "The taints to set. Each key and effect pair may appear once. Condition taints under " +
 			"`node.kubernetes.io/` are rejected, except `out-of-service`.",
-		Validators: []validator.Set{setvalidator.SizeAtLeast(1), nodeops.UniqueTaintsValidator{}},
+		Validators: []validator.Set{setvalidator.SizeAtLeast(1), kubeattr.UniqueTaintsValidator{}},
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 			"key": schema.StringAttribute{
 				Required:    true,
 				Description: "Taint key, a qualified name such as `gpu` or `example.com/dedicated`.",
-				Validators:  []validator.String{nodeops.TaintKeyValidator{}},
+				Validators:  []validator.String{kubeattr.TaintKeyValidator{}},
 			},
 			"value": schema.StringAttribute{
 				Optional:    true,
 				Computed:    true,
 				Default:     stringdefault.StaticString(""),
 				Description: "Taint value; empty by default. Follows the label value rules.",
-				Validators:  []validator.String{nodeops.TaintValueValidator{}},
+				Validators:  []validator.String{kubeattr.TaintValueValidator{}},
 			},
 			"effect": schema.StringAttribute{
 				Required:    true,

@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
 )
 
 func configSchema() schema.Schema {
@@ -38,7 +40,7 @@ func configSchema() schema.Schema {
 				Validators: []validator.Float64{float64validator.AtLeast(0.1)}},
 			"burst": schema.Int64Attribute{Optional: true, Description: "Client rate limiter burst. Default 100.",
 				Validators: []validator.Int64{int64validator.Between(1, 100000)}},
-			"request_timeout":                 str("Timeout of one API request, as a Go duration such as `30s`. Default `30s`. Bounds how long an unreachable cluster takes to fail.", false, durationValidator{}),
+			"request_timeout":                 str("Timeout of one API request, as a Go duration such as `30s`. Default `30s`. Bounds how long an unreachable cluster takes to fail.", false, kubeattr.DurationValidator{}),
 			"predict_placement":               schema.BoolAttribute{Optional: true, Description: "Compute `placement_changes`, `expected_pod_count` and `excluded_node_counts` of k8sfleet_daemonset, and `daemonset_impact` of k8sfleet_node_label and k8sfleet_node_taint with their \"Pods start or stop\" warning, in every plan. Default true."},
 			"toleration_comparison_operators": schema.BoolAttribute{Optional: true, Description: "The cluster enables the TaintTolerationComparisonOperators feature gate, so `Lt`/`Gt` tolerations match numerically. Default false."},
 

@@ -1,9 +1,10 @@
-package nodeops
+package kubeattr
 
 import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -12,9 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/validation"
 
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
 )
 
@@ -218,5 +219,36 @@ func (v SelectorDisjoint) ValidateResource(ctx context.Context, req resource.Val
 
 // LabelMapValidators are the plan-time checks of a node's label map.
 func LabelMapValidators() []validator.Map {
-	return []validator.Map{kubeattr.LabelMapValidator{}, NodeLabelsValidator{}}
+	return []validator.Map{LabelMapValidator{}, NodeLabelsValidator{}}
+}
+
+// conditionTaints are written and removed by the node lifecycle controller and the
+// TaintNodesByCondition admission plugin; a resource managing one would flap forever.
+var conditionTaints = []string{
+	corev1.TaintNodeNotReady,
+	corev1.TaintNodeUnreachable,
+	corev1.TaintNodeUnschedulable,
+	corev1.TaintNodeMemoryPressure,
+	corev1.TaintNodeDiskPressure,
+	corev1.TaintNodePIDPressure,
+	corev1.TaintNodeNetworkUnavailable,
+}
+
+// IsConditionTaint reports whether the key belongs to the node lifecycle controller.
+// node.kubernetes.io/out-of-service is not one: operators set it themselves.
+func IsConditionTaint(key string) bool { return slices.Contains(conditionTaints, key) }
+
+// SelectorKeys lists the label keys a selector reads.
+func SelectorKeys(selector string) ([]string, error) {
+	sel, err := labels.Parse(selector)
+	if err != nil {
+		return nil, err
+	}
+	reqs, _ := sel.Requirements()
+	keys := make([]string, 0, len(reqs))
+	for _, r := range reqs {
+		keys = append(keys, r.Key())
+	}
+	sort.Strings(keys)
+	return keys, nil
 }

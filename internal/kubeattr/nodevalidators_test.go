@@ -1,7 +1,8 @@
-package nodeops
+package kubeattr
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -9,8 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
 )
 
 func TestNodeLabelsValidator(t *testing.T) {
@@ -52,12 +51,12 @@ func TestTaintKeyValidator(t *testing.T) {
 
 func TestUniqueTaintsValidator(t *testing.T) {
 	obj := func(key, value, effect string) attr.Value {
-		v, _ := types.ObjectValue(kubeattr.TaintAttrTypes, map[string]attr.Value{
+		v, _ := types.ObjectValue(TaintAttrTypes, map[string]attr.Value{
 			"key": types.StringValue(key), "value": types.StringValue(value), "effect": types.StringValue(effect)})
 		return v
 	}
 	check := func(elems ...attr.Value) bool {
-		set, d := types.SetValue(kubeattr.TaintObjectType, elems)
+		set, d := types.SetValue(TaintObjectType, elems)
 		if d.HasError() {
 			t.Fatal(d)
 		}
@@ -80,5 +79,27 @@ func TestFieldManagerValidator(t *testing.T) {
 		if resp.Diagnostics.HasError() == ok {
 			t.Errorf("%q: error %t", name, resp.Diagnostics.HasError())
 		}
+	}
+}
+
+func TestConditionTaints(t *testing.T) {
+	for _, key := range []string{"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", "node.kubernetes.io/unschedulable",
+		"node.kubernetes.io/memory-pressure", "node.kubernetes.io/disk-pressure", "node.kubernetes.io/pid-pressure",
+		"node.kubernetes.io/network-unavailable"} {
+		if !IsConditionTaint(key) {
+			t.Errorf("%s should be a condition taint", key)
+		}
+	}
+	for _, key := range []string{"node.kubernetes.io/out-of-service", "gpu", "node-role.kubernetes.io/master"} {
+		if IsConditionTaint(key) {
+			t.Errorf("%s should be allowed", key)
+		}
+	}
+}
+
+func TestSelectorKeys(t *testing.T) {
+	got, err := SelectorKeys("logger=fluentd,!gpu,zone in (a,b)")
+	if err != nil || !reflect.DeepEqual(got, []string{"gpu", "logger", "zone"}) {
+		t.Errorf("got %v %v", got, err)
 	}
 }
