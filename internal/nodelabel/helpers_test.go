@@ -17,7 +17,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/managedfields"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
 )
 
@@ -123,14 +123,14 @@ func sorted(s []string) []string {
 // onlyManager checks that among k8sfleet field managers only manager owns the label keys.
 func onlyManager(t *testing.T, node, manager string, keys ...string) error {
 	t.Helper()
-	owners := nodeops.LabelOwners(getNode(t, node))
+	owners := managedfields.LabelOwners(getNode(t, node))
 	for _, k := range keys {
 		for _, o := range owners[k] {
 			if strings.HasPrefix(o.Manager, "k8sfleet") && o.Manager != manager {
 				return fmt.Errorf("label %s is still owned by %s", k, o.Manager)
 			}
 		}
-		if !slices.ContainsFunc(owners[k], func(o nodeops.LabelOwner) bool { return o.Manager == manager }) {
+		if !slices.ContainsFunc(owners[k], func(o managedfields.LabelOwner) bool { return o.Manager == manager }) {
 			return fmt.Errorf("label %s is not owned by %s: %v", k, manager, owners[k])
 		}
 	}

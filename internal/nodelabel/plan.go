@@ -6,7 +6,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/managedfields"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
 
@@ -53,5 +53,5 @@ func (w *writer) goesAway(node *corev1.Node, key string) bool {
 	if w.oldManager != "" {
 		manager = w.oldManager
 	}
-	return nodeops.SoleOwner(node, key, manager) || (slices.Contains(w.adopted.On(node), key) && live == w.prior[key])
+	return managedfields.SoleOwner(node, key, manager) || (slices.Contains(w.adopted.On(node), key) && live == w.prior[key])
 }

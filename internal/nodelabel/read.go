@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/managedfields"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodefield"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
@@ -18,7 +19,7 @@ import (
 // Observe returns the labels the resource owns on the node, those its field manager owns
 // and adopted ones still there, and the adopted ones.
 func (w *writer) Observe(node *corev1.Node) (nodefield.Items, []string) {
-	owned := nodeops.AppliedLabels(node, w.manager)
+	owned := managedfields.AppliedLabels(node, w.manager)
 	var adopted []string
 	for _, k := range w.adopted.On(node) {
 		if v, ok := node.Labels[k]; ok {
@@ -40,7 +41,7 @@ func (labels) ResolveImport(ctx context.Context, st *model, nodes []*corev1.Node
 	var candidates []string
 	first := true
 	for _, node := range nodes {
-		owners := nodeops.LabelOwners(node)
+		owners := managedfields.LabelOwners(node)
 		for _, k := range keys {
 			v, ok := node.Labels[k]
 			if !ok {

@@ -14,6 +14,7 @@ import (
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/managedfields"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodefield"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
@@ -46,7 +47,7 @@ func (w *writer) Precheck(node *corev1.Node) []string {
 		return nil
 	}
 	var out []string
-	for _, c := range nodeops.LabelConflicts(node, w.want, w.ours(), w.adopted.On(node)) {
+	for _, c := range managedfields.LabelConflicts(node, w.want, w.ours(), w.adopted.On(node)) {
 		out = append(out, nodeops.LabelConflictText(node.Name, c))
 	}
 	return out
@@ -58,7 +59,7 @@ func (w *writer) Set(ctx context.Context, name string, fresh *corev1.Node) (node
 		adopted := nodeops.Owned{UID: node.UID, Items: w.adoptedAfter(node)}
 		// Conflicts left at this point are with our previous manager or on adopted labels:
 		// they are ours to take.
-		force := w.force || len(nodeops.LabelConflicts(node, w.want, []string{w.manager}, nil)) > 0
+		force := w.force || len(managedfields.LabelConflicts(node, w.want, []string{w.manager}, nil)) > 0
 		node, err := w.apply(ctx, node, w.manager, w.want, force)
 		if err != nil {
 			return adopted, err
@@ -88,7 +89,7 @@ func (w *writer) adoptedAfter(node *corev1.Node) []string {
 		}
 	}
 	if w.force {
-		out = append(out, nodeops.ForeignLabels(node, w.want, w.ours())...)
+		out = append(out, managedfields.ForeignLabels(node, w.want, w.ours())...)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
@@ -127,18 +128,18 @@ func (w *writer) Revert(ctx context.Context, name string, before *corev1.Node) e
 	if w.oldManager != "" {
 		owner = w.oldManager
 	}
-	restore := nodeops.AppliedLabels(before, owner)
+	restore := managedfields.AppliedLabels(before, owner)
 	return nodeops.Retry(ctx, w.client.Clientset, name, nil, func(node *corev1.Node) error {
 		if node.UID != before.UID {
 			return nil // another node object: nothing of this apply is on it
 		}
 		var err error
-		if !maps.Equal(nodeops.AppliedLabels(node, owner), restore) {
+		if !maps.Equal(managedfields.AppliedLabels(node, owner), restore) {
 			if node, err = w.apply(ctx, node, owner, restore, false); err != nil {
 				return err
 			}
 		}
-		if owner != w.manager && len(nodeops.AppliedLabels(node, w.manager)) > 0 {
+		if owner != w.manager && len(managedfields.AppliedLabels(node, w.manager)) > 0 {
 			if node, err = w.apply(ctx, node, w.manager, nil, false); err != nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/managedfields"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
 )
 
@@ -25,7 +26,7 @@ type ConflictError struct {
 func (e *ConflictError) Error() string { return strings.Join(e.Details, "; ") }
 
 // LabelConflictText says who owns a label and what to do.
-func LabelConflictText(node string, c LabelConflict) string {
+func LabelConflictText(node string, c managedfields.LabelConflict) string {
 	return fmt.Sprintf("label %s on node %s is owned by field manager %s with value %q (this resource sets %q); "+
 		"set force = true to take it over, or remove it from labels", c.Key, node, c.Manager, c.Live, c.Value)
 }

@@ -1,4 +1,7 @@
-package nodeops
+// Package managedfields reads a node's managedFields: which field manager owns which label,
+// what a manager applied, and which wanted labels another manager holds. Pure: no Terraform,
+// no cluster.
+package managedfields
 
 import (
 	"encoding/json"

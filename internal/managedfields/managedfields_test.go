@@ -1,4 +1,4 @@
-package nodeops
+package managedfields
 
 import (
 	"reflect"
