@@ -17,6 +17,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
@@ -41,7 +42,7 @@ type Kind[T any] interface {
 	Name() string
 	Texts() nodeops.Texts
 	// Words name what the kind manages in the shared attributes' descriptions.
-	Words() nodeops.Kind
+	Words() nodeattr.Kind
 	// Description is the resource's own part of its documentation.
 	Description() string
 	// Attributes are the kind's own attributes (the items, and what else it has).

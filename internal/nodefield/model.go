@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
@@ -17,7 +18,7 @@ type Base struct {
 	LabelSelector types.String `tfsdk:"label_selector"`
 	Force         types.Bool   `tfsdk:"force"`
 	Nodes         types.List   `tfsdk:"nodes"`
-	// DaemonsetImpact is what the plan changes where DaemonSets run (nodeops.ImpactValue).
+	// DaemonsetImpact is what the plan changes where DaemonSets run (nodeattr.ImpactValue).
 	DaemonsetImpact types.Map      `tfsdk:"daemonset_impact"`
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
 }
@@ -32,7 +33,7 @@ type Model[T any] interface {
 }
 
 // Target is the resource's nodes; ok is false while either attribute is unknown.
-func (b *Base) Target() (nodeops.Target, bool) { return nodeops.TargetOf(b.NodeName, b.LabelSelector) }
+func (b *Base) Target() (nodeops.Target, bool) { return nodeattr.TargetOf(b.NodeName, b.LabelSelector) }
 
 // nodes returns the node list; nil while unknown or null.
 func (b *Base) nodes(ctx context.Context) ([]string, diag.Diagnostics) {

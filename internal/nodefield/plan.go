@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
 )
@@ -45,7 +46,7 @@ func (r *Resource[T, PT]) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	keys, keysKnown := r.kind.Keys(&plan)
 	if !targetKnown || !keysKnown {
 		b.Nodes, b.ID = types.ListUnknown(types.StringType), types.StringUnknown()
-		b.DaemonsetImpact = nodeops.ImpactUnknown(r.client.Options.PredictPlacement)
+		b.DaemonsetImpact = nodeattr.ImpactUnknown(r.client.Options.PredictPlacement)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
@@ -66,12 +67,12 @@ func (r *Resource[T, PT]) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 	resp.Diagnostics.Append(b.setNodes(ctx, names)...)
 	b.ID = types.StringValue(nodeops.FormatID(target, keys))
-	b.DaemonsetImpact = nodeops.ImpactUnknown(r.client.Options.PredictPlacement)
+	b.DaemonsetImpact = nodeattr.ImpactUnknown(r.client.Options.PredictPlacement)
 	if op, ok := r.planned(ctx, &plan, prev, owned, &resp.Diagnostics); ok {
 		result := r.record(ctx, target, keys, "", in, releases, names, op, &resp.Diagnostics)
-		b.DaemonsetImpact = nodeops.ImpactNull()
+		b.DaemonsetImpact = nodeattr.ImpactNull()
 		if result.Predicted {
-			b.DaemonsetImpact = nodeops.ImpactValue(result.Changes)
+			b.DaemonsetImpact = nodeattr.ImpactValue(result.Changes)
 		}
 		if !result.NodesChange && prevBase != nil && !prevBase.DaemonsetImpact.IsUnknown() {
 			// No node changes: the value of the last apply (or of a state written before the

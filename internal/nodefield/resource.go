@@ -14,6 +14,7 @@ import (
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/providerdata"
 )
@@ -48,18 +49,18 @@ func (r *Resource[T, PT]) Metadata(_ context.Context, req resource.MetadataReque
 
 // Schema is the shared attributes with the kind's own.
 func (r *Resource[T, PT]) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	attrs := nodeops.TargetAttributes(r.kind.Words())
-	attrs["daemonset_impact"] = nodeops.ImpactAttribute(r.kind.Words())
+	attrs := nodeattr.TargetAttributes(r.kind.Words())
+	attrs["daemonset_impact"] = nodeattr.ImpactAttribute(r.kind.Words())
 	for name, a := range r.kind.Attributes() {
 		attrs[name] = a
 	}
 	attrs["timeouts"] = kubeattr.Timeouts(ctx, "10m", "Covers every node's write, retries on conflict included.")
-	resp.Schema = schema.Schema{Description: r.kind.Description() + nodeops.DescribeLifecycle, Attributes: attrs}
+	resp.Schema = schema.Schema{Description: r.kind.Description() + nodeattr.DescribeLifecycle, Attributes: attrs}
 }
 
 // ConfigValidators check rules between attributes.
 func (r *Resource[T, PT]) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return append(nodeops.TargetValidators(), r.kind.ConfigValidators()...)
+	return append(nodeattr.TargetValidators(), r.kind.ConfigValidators()...)
 }
 
 // Configure receives the provider's client.
@@ -140,7 +141,7 @@ func (r *Resource[T, PT]) Read(ctx context.Context, req resource.ReadRequest, re
 	current := Items(nodeops.Aggregate(prior, observed, existing))
 	resp.Diagnostics.Append(r.kind.SetItems(ctx, &st, current)...)
 	resp.Diagnostics.Append(b.setNodes(ctx, existing)...)
-	b.DaemonsetImpact = nodeops.ImpactEmpty(r.client.Options.PredictPlacement) // nothing moves relative to the live cluster
+	b.DaemonsetImpact = nodeattr.ImpactEmpty(r.client.Options.PredictPlacement) // nothing moves relative to the live cluster
 	b.ID = types.StringValue(nodeops.FormatID(target, prior.Keys()))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 	resp.Diagnostics.Append(kept.Save(ctx, resp.Private)...)
@@ -224,7 +225,7 @@ func (r *Resource[T, PT]) ImportState(ctx context.Context, req resource.ImportSt
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
-	nodeName, selector := nodeops.TargetValues(target)
+	nodeName, selector := nodeattr.TargetValues(target)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), nodeops.FormatID(target, items.Keys()))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("node_name"), nodeName)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("label_selector"), selector)...)
@@ -287,7 +288,7 @@ func (r *Resource[T, PT]) operation(ctx context.Context, plan, state *T, owned n
 	diags.Append(d...)
 	op := Op[T]{Next: plan, Want: want, Force: b.Force.ValueBool(), Owned: owned}
 	if b.DaemonsetImpact.IsUnknown() { // the configuration was unknown at plan: nothing left to move
-		b.DaemonsetImpact = nodeops.ImpactEmpty(r.client.Options.PredictPlacement)
+		b.DaemonsetImpact = nodeattr.ImpactEmpty(r.client.Options.PredictPlacement)
 	}
 	if state != nil {
 		op.Prev = state

@@ -17,6 +17,7 @@ import (
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodefield"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
@@ -33,7 +34,7 @@ func (labels) Texts() nodeops.Texts {
 	return nodeops.Texts{Action: "Labeling", Removal: "Removing labels", Conflict: "Label owned by another field manager"}
 }
 
-func (labels) Words() nodeops.Kind { return kind }
+func (labels) Words() nodeattr.Kind { return kind }
 
 func (labels) Description() string { return description }
 

@@ -7,10 +7,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeattr"
 )
 
-var kind = nodeops.Kind{
+var kind = nodeattr.Kind{
 	Plural: "labels",
 	Items:  "label keys",
 	Force: "Take over a label that another field manager owns with a different value (server-side apply with force); " +

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeattr"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodefield"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/taintid"
@@ -29,7 +30,7 @@ func (taints) Texts() nodeops.Texts {
 	return nodeops.Texts{Action: "Tainting", Removal: "Removing taints", Conflict: "Taint set by someone else"}
 }
 
-func (taints) Words() nodeops.Kind { return kind }
+func (taints) Words() nodeattr.Kind { return kind }
 
 func (taints) Description() string { return description }
 

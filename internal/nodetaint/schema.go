@@ -8,13 +8,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
-	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeattr"
 )
 
 // FieldManager names this resource's node updates in managedFields.
 const FieldManager = kubeattr.FieldManagerPrefix + "-taint"
 
-var kind = nodeops.Kind{
+var kind = nodeattr.Kind{
 	Plural: "taints",
 	Items:  "key:Effect pairs",
 	Force: "Adopt a taint with the same key and effect that this resource did not set; without it that is a conflict " +

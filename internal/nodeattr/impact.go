@@ -1,4 +1,4 @@
-package nodeops
+package nodeattr
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"

@@ -1,4 +1,7 @@
-package nodeops
+// Package nodeattr holds the attributes k8sfleet_node_label and k8sfleet_node_taint share:
+// the target (node_name or label_selector), force, nodes, daemonset_impact and its values,
+// the rule between the target attributes, and the shared part of their descriptions.
+package nodeattr
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -13,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
 // Kind names what a resource manages, for the shared descriptions.
@@ -76,15 +80,15 @@ func TargetValidators() []resource.ConfigValidator {
 }
 
 // TargetOf reads the target out of the two attributes; ok is false while either is unknown.
-func TargetOf(nodeName, selector types.String) (Target, bool) {
+func TargetOf(nodeName, selector types.String) (nodeops.Target, bool) {
 	if nodeName.IsUnknown() || selector.IsUnknown() {
-		return Target{}, false
+		return nodeops.Target{}, false
 	}
-	return Target{NodeName: nodeName.ValueString(), Selector: selector.ValueString()}, true
+	return nodeops.Target{NodeName: nodeName.ValueString(), Selector: selector.ValueString()}, true
 }
 
 // TargetValues are the attribute values for a target.
-func TargetValues(t Target) (nodeName, selector types.String) {
+func TargetValues(t nodeops.Target) (nodeName, selector types.String) {
 	if t.IsFleet() {
 		return types.StringNull(), types.StringValue(t.Selector)
 	}
