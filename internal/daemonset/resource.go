@@ -82,9 +82,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
 	if form, ok := r.write(ctx, req.Config, &plan, timeout, true, resp.Private, &resp.Diagnostics); ok {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStoredForm, form)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		resp.Diagnostics.Append(plan.setIdentity(ctx, resp.Identity)...)
+		resp.Diagnostics.Append(saveApplied(ctx, &plan, form, resp.Private, &resp.State, resp.Identity)...)
 	}
 }
 
@@ -141,11 +139,17 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	takeOver := r.beforeTakeover(ctx, req, &plan, &resp.Diagnostics)
 	if form, ok := r.write(ctx, req.Config, &plan, timeout, false, resp.Private, &resp.Diagnostics); ok {
 		r.afterTakeover(ctx, &plan, takeOver, resp)
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateStoredForm, form)...)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		resp.Diagnostics.Append(plan.setIdentity(ctx, resp.Identity)...)
+		resp.Diagnostics.Append(saveApplied(ctx, &plan, form, resp.Private, &resp.State, resp.Identity)...)
 	}
+}
+
+// saveApplied keeps what an apply wrote: the stored form, the state and the identity.
+func saveApplied(ctx context.Context, plan *model, form []byte, private privateSetter, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+	diags := private.SetKey(ctx, privateStoredForm, form)
+	diags.Append(state.Set(ctx, plan)...)
+	diags.Append(plan.setIdentity(ctx, identity)...)
+	return diags
 }
 
 // Delete removes the DaemonSet and waits until it is gone.

@@ -344,14 +344,7 @@ func TestAccDaemonSet_takeoverClientSideApply(t *testing.T) {
 	ctx := context.Background()
 	name := acctest.RandomName("csa")
 	manifest := agentManifest(name, "A", "DEBUG")
-	ds := &appsv1.DaemonSet{}
-	if err := json.Unmarshal([]byte(manifest), ds); err != nil {
-		t.Fatal(err)
-	}
-	ds.Annotations = map[string]string{lastApplied: manifest + "\n"} // kubectl ends it with a newline
-	if _, err := c.AppsV1().DaemonSets("default").Create(ctx, ds, metav1.CreateOptions{FieldManager: "kubectl-client-side-apply"}); err != nil {
-		t.Fatal(err)
-	}
+	createClientSideApplied(ctx, t, c, manifest)
 	cfg := agentConfig(name, "A")
 	withoutImport, _, _ := strings.Cut(cfg, "import {")
 	resource.Test(t, resource.TestCase{
@@ -413,14 +406,7 @@ func TestAccDaemonSet_takeoverClientSideApplyAnnotation(t *testing.T) {
 		t.Run(form, func(t *testing.T) {
 			name := acctest.RandomName("csa-annotation")
 			manifest := strings.Replace(agentManifest(name, "A"), `"namespace":"default"}`, `"namespace":"default","annotations":{"foo":"bar"}}`, 1)
-			ds := &appsv1.DaemonSet{}
-			if err := json.Unmarshal([]byte(manifest), ds); err != nil {
-				t.Fatal(err)
-			}
-			ds.Annotations[lastApplied] = manifest + "\n"
-			if _, err := c.AppsV1().DaemonSets("default").Create(ctx, ds, metav1.CreateOptions{FieldManager: "kubectl-client-side-apply"}); err != nil {
-				t.Fatal(err)
-			}
+			createClientSideApplied(ctx, t, c, manifest)
 			cfg := agentConfig(name, "A")
 			if form == "empty map" {
 				cfg = strings.Replace(cfg, `metadata = { name = "`+name+`" }`, `metadata = { name = "`+name+`", annotations = {} }`, 1)
@@ -504,4 +490,21 @@ func lastAppliedKubectls(ds *appsv1.DaemonSet) error {
 		return fmt.Errorf("the last-applied annotation is held by %v, want kubectl-client-side-apply alone: %s", by, managedFieldsOf(ds))
 	}
 	return nil
+}
+
+// createClientSideApplied creates the manifest's DaemonSet as client-side `kubectl apply`
+// does: under its field manager, with the manifest in the last-applied annotation.
+func createClientSideApplied(ctx context.Context, t *testing.T, c kubernetes.Interface, manifest string) {
+	t.Helper()
+	ds := &appsv1.DaemonSet{}
+	if err := json.Unmarshal([]byte(manifest), ds); err != nil {
+		t.Fatal(err)
+	}
+	if ds.Annotations == nil {
+		ds.Annotations = map[string]string{}
+	}
+	ds.Annotations[lastApplied] = manifest + "\n" // kubectl ends it with a newline
+	if _, err := c.AppsV1().DaemonSets("default").Create(ctx, ds, metav1.CreateOptions{FieldManager: "kubectl-client-side-apply"}); err != nil {
+		t.Fatal(err)
+	}
 }
