@@ -1,6 +1,8 @@
 package daemonset
 
 import (
+	"context"
+
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -34,4 +36,17 @@ type metadataModel struct {
 	Labels      types.Map    `tfsdk:"labels"`
 	Annotations types.Map    `tfsdk:"annotations"`
 	UID         types.String `tfsdk:"uid"`
+}
+
+// uid is the uid of the object this state was read from or written to; empty after an import
+// until the first refresh.
+func (m *model) uid(ctx context.Context) string {
+	if m.Metadata.IsNull() || m.Metadata.IsUnknown() {
+		return ""
+	}
+	var meta metadataModel
+	if diags := m.Metadata.As(ctx, &meta, objectAsOptions); diags.HasError() {
+		return ""
+	}
+	return meta.UID.ValueString()
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -111,13 +112,13 @@ func (r *Resource) modifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		return
 	}
 	rollout := state == nil || !templateOf(plan.Spec).Equal(templateOf(state.Spec))
-	f, err := r.forecast(ctx, state != nil, snap, &want.ds.Spec.Template.Spec, rollout)
+	f, err := r.forecast(ctx, state != nil, snap, &want.ds.Spec, rollout)
 	if err != nil {
 		resp.Diagnostics.AddWarning("Cannot predict DaemonSet placement", err.Error())
 		setPredictionUnknown(&plan)
 		return
 	}
-	summary := placement.ChangeSummary(want.ds.Namespace, want.ds.Name, f.from, f.after.Count(), f.changes, summaryLimit)
+	summary := f.summary(want.ds.Namespace, want.ds.Name)
 	title := fmt.Sprintf("DaemonSet %s/%s placement", want.ds.Namespace, want.ds.Name)
 	if exists || (state == nil && snap != nil) {
 		// The create half of a replacement (the old object exists, or Terraform handed over
@@ -129,21 +130,36 @@ func (r *Resource) modifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		resp.Diagnostics.AddWarning(title, summary+"\n\nA DaemonSet of this name exists (the create half of a replacement): the values are known after apply.")
 		return
 	}
-	setPrediction(&plan, f.after, f.changes)
+	setPrediction(&plan, f.after, f.pods.Changes)
 	resp.Diagnostics.AddWarning(title, summary)
 }
 
-// forecast is a prediction and what it changes.
+// forecast is a prediction and what it does to the pods.
 type forecast struct {
-	from    int // pods before; -1 when there is no DaemonSet before
+	created bool // there is no DaemonSet before
 	after   placement.Result
-	changes []placement.NodeChange
+	pods    placement.Outcome
+}
+
+// summary is the plan warning's text: the pods now and after, the nodes that change, and
+// where the pods differ from the controller's desired count.
+func (f forecast) summary(namespace, name string) string {
+	from := f.pods.Running
+	if f.created {
+		from = -1
+	}
+	text := placement.ChangeSummary(namespace, name, from, f.pods.After, f.pods.Changes, summaryLimit)
+	for _, note := range f.pods.Notes() {
+		text += "\n" + note
+	}
+	return text
 }
 
 // forecast predicts spec, as the API server will store it, from the refresh's snapshot: its
-// nodes, with the node changes node_label and node_taint plan in this run, and its live
-// template as the baseline. A create has no snapshot and predicts from the latest nodes.
-func (r *Resource) forecast(ctx context.Context, hasState bool, snap *snapshot, spec *corev1.PodSpec, rollout bool) (forecast, error) {
+// nodes, with the node changes node_label and node_taint plan in this run, and the pods that
+// run now as the baseline (the live template's rule where the refresh read no pods). A create
+// has no snapshot and predicts from the latest nodes.
+func (r *Resource) forecast(ctx context.Context, hasState bool, snap *snapshot, spec *appsv1.DaemonSetSpec, rollout bool) (forecast, error) {
 	opts := r.placementOptions()
 	if snap == nil && hasState {
 		return forecast{}, fmt.Errorf("this DaemonSet has no node snapshot in its private state yet (state written by an " +
@@ -152,8 +168,10 @@ func (r *Resource) forecast(ctx context.Context, hasState bool, snap *snapshot, 
 	var nodes []*corev1.Node
 	base := placementFields{}
 	var before *placement.Result
+	var running placement.Running
+	strategy := placement.RollingUpdate
 	if snap != nil {
-		nodes, base = snap.nodes, snap.others
+		nodes, base, running, strategy = snap.nodes, snap.others, snap.running, snap.strategy
 		live := placement.Predict(snap.live.podSpec(), nodes, opts)
 		before = &live
 	} else {
@@ -163,12 +181,12 @@ func (r *Resource) forecast(ctx context.Context, hasState bool, snap *snapshot, 
 		}
 		nodes = list.Nodes
 	}
-	after := placement.Predict(base.over(spec).podSpec(), r.client.Planned.Overlay(nodes), opts)
-	f := forecast{from: -1, after: after, changes: placement.Diff(before, after, rollout)}
-	if before != nil {
-		f.from = before.Count()
+	if spec.UpdateStrategy.Type != "" {
+		strategy = toStrategy(string(spec.UpdateStrategy.Type))
 	}
-	return f, nil
+	after := placement.Predict(base.over(&spec.Template.Spec).podSpec(), r.client.Planned.Overlay(nodes), opts)
+	outcome := placement.Settle(before, running, after, placement.Update{TemplateChanged: rollout, Strategy: strategy})
+	return forecast{created: before == nil, after: after, pods: outcome}, nil
 }
 
 func templateOf(spec types.Object) attr.Value {

@@ -225,7 +225,7 @@ func TestModifyPlan_updateFromSnapshot(t *testing.T) {
 				live.ManagedFields = append(live.ManagedFields, managed("kubectl-edit", `{"f:spec":{"f:template":{"f:spec":{"f:tolerations":{}}}}}`))
 			}
 			private := fakePrivate{}
-			if d := saveSnapshot(ctx, private, &kube.NodeList{Nodes: nodeObjects(demoNodes(3))}, live, DefaultFieldManager); d.HasError() {
+			if d := saveSnapshot(ctx, private, &kube.NodeList{Nodes: nodeObjects(demoNodes(3))}, live, DefaultFieldManager, nil); d.HasError() {
 				t.Fatal(d)
 			}
 			state := planFor(t, emptyPlan(ctx), false, false)

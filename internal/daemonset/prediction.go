@@ -77,8 +77,25 @@ func (r *Resource) refreshPrediction(ctx context.Context, m *model, ds *appsv1.D
 		diags.AddWarning("Cannot predict DaemonSet placement", kube.Explain(err, "list", "nodes"))
 		return
 	}
-	setPrediction(m, placement.Predict(&ds.Spec.Template.Spec, list.Nodes, r.placementOptions()), nil)
-	diags.Append(saveSnapshot(ctx, p, list, ds, m.FieldManager.ValueString())...)
+	live := placement.Predict(&ds.Spec.Template.Spec, list.Nodes, r.placementOptions())
+	setPrediction(m, live, nil)
+	diags.Append(saveSnapshot(ctx, p, list, ds, m.FieldManager.ValueString(), r.podsIfDiffer(ctx, ds, live, diags))...)
+}
+
+// podsIfDiffer reads where the DaemonSet's pods run when its status says they can differ
+// from live, the rule on its template; nil (the rule holds) otherwise, or when they cannot
+// be read, with a warning.
+func (r *Resource) podsIfDiffer(ctx context.Context, ds *appsv1.DaemonSet, live placement.Result, diags *diag.Diagnostics) placement.Running {
+	if !podsDiffer(ds, live.Count()) {
+		return nil
+	}
+	running, err := r.runningPods(ctx, ds)
+	if err != nil {
+		diags.AddWarning("Cannot read the DaemonSet's pods",
+			err.Error()+"\n\nPlans assume the pods run where the controller's rule on the live template places them.")
+		return nil
+	}
+	return running
 }
 
 // snapshotAfterApply records the applied template for the plans that follow before the next
@@ -92,5 +109,6 @@ func (r *Resource) snapshotAfterApply(ctx context.Context, ds *appsv1.DaemonSet,
 		diags.AddWarning("Cannot record the node snapshot", kube.Explain(err, "list", "nodes"))
 		return
 	}
-	diags.Append(saveSnapshot(ctx, p, list, ds, manager)...)
+	live := placement.Predict(&ds.Spec.Template.Spec, list.Nodes, r.placementOptions())
+	diags.Append(saveSnapshot(ctx, p, list, ds, manager, r.podsIfDiffer(ctx, ds, live, diags))...)
 }

@@ -81,7 +81,7 @@ func (r *Resource) Create(ctx context.Context, req resource.CreateRequest, resp 
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
-	if form, ok := r.write(ctx, req.Config, &plan, timeout, true, resp.Private, &resp.Diagnostics); ok {
+	if form, ok := r.write(ctx, req.Config, &plan, timeout, "", resp.Private, &resp.Diagnostics); ok {
 		resp.Diagnostics.Append(saveApplied(ctx, &plan, form, resp.Private, &resp.State, resp.Identity)...)
 	}
 }
@@ -111,6 +111,13 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 		resp.Diagnostics.AddError("Cannot read the DaemonSet", kube.Explain(err, "get", "daemonsets"))
 		return
 	}
+	if uid := state.uid(ctx); uid != "" && uid != string(ds.UID) {
+		// Another object under the name: ours is gone, and its fields are not ours to read.
+		resp.Diagnostics.AddWarning("DaemonSet replaced outside Terraform", replacedOutside(ns, name, uid, string(ds.UID)))
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ns, name)...)
+		resp.State.RemoveResource(ctx)
+		return
+	}
 	imported, diags := req.Private.GetKey(ctx, privateImported)
 	resp.Diagnostics.Append(diags...)
 	prior := state
@@ -137,7 +144,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
 	takeOver := r.beforeTakeover(ctx, req, &plan, &resp.Diagnostics)
-	if form, ok := r.write(ctx, req.Config, &plan, timeout, false, resp.Private, &resp.Diagnostics); ok {
+	if form, ok := r.write(ctx, req.Config, &plan, timeout, priorUID(ctx, req.State, &resp.Diagnostics), resp.Private, &resp.Diagnostics); ok {
 		r.afterTakeover(ctx, &plan, takeOver, resp)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 		resp.Diagnostics.Append(saveApplied(ctx, &plan, form, resp.Private, &resp.State, resp.Identity)...)
@@ -195,8 +202,9 @@ func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequ
 // them the same, the configuration says what this manager owns) and waits for its rollout; it
 // reports whether the object was written, so that state is saved exactly when the cluster has
 // it, and returns the stored form of what it sent. It records the applied template in the
-// node snapshot of p.
-func (r *Resource) write(ctx context.Context, config tfsdk.Config, plan *model, timeout time.Duration, create bool, p privateSetter, diags *diag.Diagnostics) ([]byte, bool) {
+// node snapshot of p. uid is the object the plan was made for; empty for a create, which
+// refuses to adopt an object that exists.
+func (r *Resource) write(ctx context.Context, config tfsdk.Config, plan *model, timeout time.Duration, uid string, p privateSetter, diags *diag.Diagnostics) ([]byte, bool) {
 	if diags.HasError() {
 		return nil, false
 	}
@@ -213,17 +221,11 @@ func (r *Resource) write(ctx context.Context, config tfsdk.Config, plan *model, 
 		return nil, false
 	}
 	verb := "patch"
-	if create {
+	if uid == "" {
 		verb = "create"
-		_, err := r.client.Clientset.AppsV1().DaemonSets(want.ds.Namespace).Get(ctx, want.ds.Name, metav1.GetOptions{})
-		switch {
-		case err == nil:
-			diags.AddError("DaemonSet already exists", alreadyExists(want.ds.Namespace, want.ds.Name))
-			return nil, false
-		case !apierrors.IsNotFound(err):
-			diags.AddError("Cannot read the DaemonSet", kube.Explain(err, "get", "daemonsets"))
-			return nil, false
-		}
+	}
+	if !r.precondition(ctx, want, uid, diags) {
+		return nil, false
 	}
 	ds, err := r.apply(ctx, plan, want, false)
 	if err != nil {
@@ -236,9 +238,41 @@ func (r *Resource) write(ctx context.Context, config tfsdk.Config, plan *model, 
 		f.withPlanned(planned)
 		form, _ = f.encode()
 	}
-	r.finishApply(ctx, plan, ds, diags)
+	ds = r.finishApply(ctx, plan, ds, diags)
 	r.snapshotAfterApply(ctx, ds, plan.FieldManager.ValueString(), p, diags)
 	return form, true
+}
+
+// precondition reads the object just before a write: a create finds none, an update finds the
+// object of uid, the one the plan was made for. A server-side apply would otherwise create a
+// DaemonSet deleted since the plan, or merge our fields into another one made under its name.
+func (r *Resource) precondition(ctx context.Context, want *desired, uid string, diags *diag.Diagnostics) bool {
+	ns, name := want.ds.Namespace, want.ds.Name
+	live, err := r.client.Clientset.AppsV1().DaemonSets(ns).Get(ctx, name, metav1.GetOptions{})
+	switch {
+	case err != nil && !apierrors.IsNotFound(err):
+		diags.AddError("Cannot read the DaemonSet", kube.Explain(err, "get", "daemonsets"))
+		return false
+	case uid == "" && err == nil:
+		diags.AddError("DaemonSet already exists", alreadyExists(ns, name))
+		return false
+	case uid == "":
+		return true
+	case err != nil:
+		diags.AddError("DaemonSet deleted since the plan", goneSincePlan(ns, name, uid))
+		return false
+	case string(live.UID) != uid:
+		diags.AddError("DaemonSet replaced since the plan", replacedSincePlan(ns, name, uid, string(live.UID)))
+		return false
+	}
+	return true
+}
+
+// priorUID is the uid the refresh read, the object an update's plan was made for.
+func priorUID(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) string {
+	var uid types.String
+	diags.Append(state.GetAttribute(ctx, pathMetadata.AtName("uid"), &uid)...)
+	return uid.ValueString()
 }
 
 // apply sends the server-side apply request (dryRun true writes nothing).
@@ -252,9 +286,10 @@ func (r *Resource) apply(ctx context.Context, plan *model, want *desired, dryRun
 		Patch(ctx, want.ds.Name, k8stypes.ApplyPatchType, want.body, opts)
 }
 
-// finishApply records what the apply returned and waits for the rollout. The planned values
-// stay as planned: Terraform requires Create and Update to return exactly the plan.
-func (r *Resource) finishApply(ctx context.Context, plan *model, ds *appsv1.DaemonSet, diags *diag.Diagnostics) {
+// finishApply records what the apply returned and waits for the rollout; it returns the
+// DaemonSet as last read. The planned values stay as planned: Terraform requires Create and
+// Update to return exactly the plan.
+func (r *Resource) finishApply(ctx context.Context, plan *model, ds *appsv1.DaemonSet, diags *diag.Diagnostics) *appsv1.DaemonSet {
 	plan.ID = types.StringValue(ds.Namespace + "/" + ds.Name)
 	var meta metadataModel
 	diags.Append(plan.Metadata.As(ctx, &meta, objectAsOptions)...)
@@ -270,6 +305,7 @@ func (r *Resource) finishApply(ctx context.Context, plan *model, ds *appsv1.Daem
 		}
 	}
 	r.fillUnknownPrediction(ctx, plan, &ds.Spec.Template.Spec, diags)
+	return ds
 }
 
 func splitID(id string) (string, string, error) {
@@ -283,6 +319,23 @@ func splitID(id string) (string, string, error) {
 func alreadyExists(ns, name string) string {
 	return fmt.Sprintf("DaemonSet %s/%s already exists in the cluster. To manage it with Terraform, import it: "+
 		"terraform import k8sfleet_daemonset.<name> %s/%s (or an import block with id = %q).", ns, name, ns, name, ns+"/"+name)
+}
+
+func goneSincePlan(ns, name, uid string) string {
+	return fmt.Sprintf("DaemonSet %s/%s (uid %s), which this plan updates, no longer exists; nothing was written. "+
+		"Run terraform apply again: its plan creates the DaemonSet.", ns, name, uid)
+}
+
+func replacedSincePlan(ns, name, uid, now string) string {
+	return fmt.Sprintf("DaemonSet %s/%s was deleted and created again since the plan (uid %s then, %s now); nothing was "+
+		"written, so as not to merge this configuration into another object. The next refresh drops the old object "+
+		"from state; to manage the new one, import it: terraform import k8sfleet_daemonset.<name> %s.", ns, name, uid, now, ns+"/"+name)
+}
+
+func replacedOutside(ns, name, uid, now string) string {
+	return fmt.Sprintf("DaemonSet %s/%s was deleted and created again outside Terraform (uid %s in state, %s now): the "+
+		"object this resource managed is gone, so it is removed from state. The plan creates it, which fails while the "+
+		"new object exists; to manage the new object, import it: terraform import k8sfleet_daemonset.<name> %s.", ns, name, uid, now, ns+"/"+name)
 }
 
 func boolPtr(b bool) *bool { return &b }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodetable"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
 )
 
 // privateSnapshot is the private-state key of what a refresh read for the plans after it,
@@ -27,7 +28,14 @@ import (
 //	{"v": 1,
 //	 "nodes":  "<base64 of gzip of the node table>",
 //	 "live":   {placement fields of the live pod template},
-//	 "others": {placement fields that field managers other than ours own}}
+//	 "others": {placement fields that field managers other than ours own},
+//	 "strategy": "OnDelete" (omitted for RollingUpdate),
+//	 "pods":   {"current": [node, ...], "old": [node, ...]}}
+//
+// "pods" is there only when the status said the pods can differ from the controller's rule
+// on the live template (podsDiffer); without it they run where that rule says, all of the
+// current template. A snapshot written before "strategy" and "pods" reads as RollingUpdate
+// with pods where the rule says, which is what plans assumed then.
 //
 // Placement fields are what the DaemonSet controller reads of a template: nodeName,
 // nodeSelector, required node affinity, tolerations, hostNetwork (Kubernetes JSON names).
@@ -39,10 +47,12 @@ const privateSnapshot = "placement"
 const snapshotVersion = 1
 
 type snapshotJSON struct {
-	V      int             `json:"v"`
-	Nodes  string          `json:"nodes"`
-	Live   placementFields `json:"live"`
-	Others placementFields `json:"others"`
+	V        int             `json:"v"`
+	Nodes    string          `json:"nodes"`
+	Live     placementFields `json:"live"`
+	Others   placementFields `json:"others"`
+	Strategy string          `json:"strategy,omitempty"`
+	Pods     *podsJSON       `json:"pods,omitempty"`
 }
 
 // placementFields are the fields of a pod template that decide placement.
@@ -96,6 +106,8 @@ func (p placementFields) podSpec() *corev1.PodSpec {
 type snapshot struct {
 	nodes        []*corev1.Node
 	live, others placementFields
+	strategy     placement.Strategy
+	running      placement.Running // nil: pods run where the live template's rule says
 }
 
 // othersPlacement reads the placement fields that managers other than ours own in ds.
@@ -138,8 +150,9 @@ func othersPlacement(ds *appsv1.DaemonSet, manager string) (placementFields, err
 	return placementOf(&typed.Spec.Template.Spec), nil
 }
 
-// saveSnapshot records the nodes and the live DaemonSet's placement fields for later plans.
-func saveSnapshot(ctx context.Context, p privateSetter, list *kube.NodeList, ds *appsv1.DaemonSet, manager string) diag.Diagnostics {
+// saveSnapshot records the nodes, the live DaemonSet's placement fields and strategy, and the
+// pods that run where they differ from the controller's rule (running nil), for later plans.
+func saveSnapshot(ctx context.Context, p privateSetter, list *kube.NodeList, ds *appsv1.DaemonSet, manager string, running placement.Running) diag.Diagnostics {
 	var diags diag.Diagnostics
 	others, err := othersPlacement(ds, manager)
 	if err != nil {
@@ -151,7 +164,8 @@ func saveSnapshot(ctx context.Context, p privateSetter, list *kube.NodeList, ds 
 		diags.AddError("Cannot encode the node snapshot", err.Error())
 		return diags
 	}
-	raw, err := json.Marshal(snapshotJSON{V: snapshotVersion, Nodes: nodes, Live: placementOf(&ds.Spec.Template.Spec), Others: others})
+	raw, err := json.Marshal(snapshotJSON{V: snapshotVersion, Nodes: nodes, Live: placementOf(&ds.Spec.Template.Spec), Others: others,
+		Strategy: strategyOf(ds), Pods: encodePods(running)})
 	if err != nil {
 		diags.AddError("Cannot encode the node snapshot", err.Error())
 		return diags
@@ -175,7 +189,7 @@ func loadSnapshot(ctx context.Context, p privateGetter) (*snapshot, diag.Diagnos
 			"); run terraform refresh (or a plan without -refresh=false) to take a new one")
 		return nil, diags
 	}
-	return &snapshot{nodes: nodes, live: s.Live, others: s.Others}, diags
+	return &snapshot{nodes: nodes, live: s.Live, others: s.Others, strategy: toStrategy(s.Strategy), running: s.Pods.decode()}, diags
 }
 
 type privateGetter interface {

@@ -107,7 +107,7 @@ func TestSnapshotSaveLoad(t *testing.T) {
 	ds.ManagedFields = []metav1.ManagedFieldsEntry{managed("other", `{"f:spec":{"f:template":{"f:spec":{"f:tolerations":{}}}}}`),
 		managed(DefaultFieldManager, `{"f:spec":{"f:template":{"f:spec":{"f:containers":{}}}}}`)}
 	p := fakePrivate{}
-	if d := saveSnapshot(ctx, p, &kube.NodeList{Nodes: nodes}, ds, DefaultFieldManager); d.HasError() {
+	if d := saveSnapshot(ctx, p, &kube.NodeList{Nodes: nodes}, ds, DefaultFieldManager, nil); d.HasError() {
 		t.Fatal(d)
 	}
 	snap, d := loadSnapshot(ctx, p)

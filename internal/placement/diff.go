@@ -34,39 +34,7 @@ const ReasonCreated = "new DaemonSet"
 // without a rollout the controller keeps such a pod, and only NoExecute evicts it.
 // A node missing from one side counts as a node without a pod there.
 func Diff(before *Result, after Result, rollout bool) []NodeChange {
-	var prior []Decision
-	if before != nil {
-		prior = before.Decisions
-	}
-	var out []NodeChange
-	i, j := 0, 0
-	for i < len(prior) || j < len(after.Decisions) {
-		var old, cur *Decision
-		switch {
-		case j == len(after.Decisions) || (i < len(prior) && prior[i].Node < after.Decisions[j].Node):
-			old = &prior[i]
-			i++
-		case i == len(prior) || after.Decisions[j].Node < prior[i].Node:
-			cur = &after.Decisions[j]
-			j++
-		default:
-			old, cur = &prior[i], &after.Decisions[j]
-			i++
-			j++
-		}
-		running := old != nil && old.ShouldRun
-		switch {
-		case !running && cur != nil && cur.ShouldRun:
-			out = append(out, NodeChange{Node: cur.Node, Delta: 1, Reason: startReason(before == nil, old)})
-		case running && cur == nil:
-			out = append(out, NodeChange{Node: old.Node, Delta: -1, Reason: "node is gone"})
-		case running && !cur.ShouldContinueRunning && cur.Taint != "":
-			out = append(out, NodeChange{Node: cur.Node, Delta: -1, Reason: "evicted by untolerated taint " + cur.Taint})
-		case running && !cur.ShouldRun && (rollout || !cur.ShouldContinueRunning):
-			out = append(out, NodeChange{Node: cur.Node, Delta: -1, Reason: cur.Reason})
-		}
-	}
-	return out
+	return Settle(before, nil, after, Update{TemplateChanged: rollout}).Changes
 }
 
 // startReason says what lets a pod start on a node that had none.
