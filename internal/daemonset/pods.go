@@ -6,21 +6,10 @@ import (
 	"slices"
 
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
 )
-
-// The API server keeps the generation of the last template change in this annotation, and
-// the controller labels each pod with the generation it was made from (pkg/controller/daemon/util).
-const (
-	templateGenerationAnnotation = "deprecated.daemonset.template.generation"
-	podTemplateGenerationLabel   = "pod-template-generation"
-)
-
-const podPageSize = 500
 
 // podsDiffer tells, from the status alone, whether the pods that run can differ from the
 // controller's rule on the live template (desired, the count predicted on the live nodes):
@@ -33,67 +22,20 @@ func podsDiffer(ds *appsv1.DaemonSet, desired int) bool {
 		s.UpdatedNumberScheduled != s.CurrentNumberScheduled
 }
 
-// runningPods lists the DaemonSet's pods page by page and says, per node, whether one runs
-// there and of which template. Pods being deleted or finished are counted as gone: the
-// controller replaces them where it should run a pod.
+// runningPods reads where the DaemonSet's pods run and of which template.
 func (r *Resource) runningPods(ctx context.Context, ds *appsv1.DaemonSet) (placement.Running, error) {
-	selector, err := metav1.LabelSelectorAsSelector(ds.Spec.Selector)
+	nodes, err := r.client.DaemonSetPods(ctx, ds)
 	if err != nil {
-		return nil, fmt.Errorf("the DaemonSet's selector: %w", err)
+		return nil, fmt.Errorf("%s", kube.Explain(err, "list", "pods"))
 	}
-	current := ds.Annotations[templateGenerationAnnotation]
-	running := placement.Running{}
-	opts := metav1.ListOptions{LabelSelector: selector.String(), Limit: podPageSize}
-	for {
-		list, err := r.client.Clientset.CoreV1().Pods(ds.Namespace).List(ctx, opts)
-		if err != nil {
-			return nil, fmt.Errorf("%s", kube.Explain(err, "list", "pods"))
-		}
-		for i := range list.Items {
-			pod := &list.Items[i]
-			node := podNode(pod)
-			if node == "" || !ownedBy(pod, ds) || pod.DeletionTimestamp != nil ||
-				pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed {
-				continue
-			}
-			state := placement.OldPod
-			if current == "" || pod.Labels[podTemplateGenerationLabel] == current {
-				state = placement.CurrentPod
-			}
-			if running[node] != placement.CurrentPod {
-				running[node] = state
-			}
-		}
-		if list.Continue == "" {
-			return running, nil
-		}
-		opts.Continue = list.Continue
-	}
-}
-
-func ownedBy(pod *corev1.Pod, ds *appsv1.DaemonSet) bool {
-	ref := metav1.GetControllerOf(pod)
-	return ref != nil && ref.UID == ds.UID
-}
-
-// podNode is the node a daemon pod is bound to, or the one its node-name affinity names
-// while it waits for the scheduler.
-func podNode(pod *corev1.Pod) string {
-	if pod.Spec.NodeName != "" {
-		return pod.Spec.NodeName
-	}
-	a := pod.Spec.Affinity
-	if a == nil || a.NodeAffinity == nil || a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution == nil {
-		return ""
-	}
-	for _, term := range a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms {
-		for _, f := range term.MatchFields {
-			if f.Key == "metadata.name" && f.Operator == corev1.NodeSelectorOpIn && len(f.Values) == 1 {
-				return f.Values[0]
-			}
+	running := make(placement.Running, len(nodes))
+	for node, current := range nodes {
+		running[node] = placement.OldPod
+		if current {
+			running[node] = placement.CurrentPod
 		}
 	}
-	return ""
+	return running, nil
 }
 
 // podsJSON is the snapshot's record of the pods: node names sorted, by template.

@@ -91,10 +91,10 @@ func saveSnapshot(ctx context.Context, c *kube.Client, p private, list *kube.Nod
 		return diags
 	}
 	if c.Options.PredictPlacement && withDaemonSets {
-		if dss, err := c.DaemonSets(ctx); err != nil {
-			diags.AddWarning("Cannot record the cluster's DaemonSets", kube.Explain(err, "list", "daemonsets")+
+		if dss, err := c.DaemonSetPlacements(ctx, list.Find); err != nil {
+			diags.AddWarning("Cannot record the cluster's DaemonSets", kube.Explain(err, "list", "daemonsets or pods")+
 				"; plans before the next refresh read them live")
-		} else if s.DaemonSets, err = samerun.PackPlacements(samerun.Placements(dss)); err != nil {
+		} else if s.DaemonSets, err = samerun.PackPlacements(dss); err != nil {
 			diags.AddError("Cannot encode the DaemonSet snapshot", err.Error())
 			return diags
 		}

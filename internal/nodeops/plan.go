@@ -41,12 +41,16 @@ func RecordAndWarn(ctx context.Context, c *kube.Client, owner, subject string, i
 	}
 	dss := in.DaemonSets
 	if dss == nil {
-		live, err := c.DaemonSets(ctx)
+		byName := make(map[string]*corev1.Node, len(in.Nodes))
+		for _, n := range in.Nodes {
+			byName[n.Name] = n
+		}
+		live, err := c.DaemonSetPlacements(ctx, func(name string) *corev1.Node { return byName[name] })
 		if err != nil {
-			diags.AddWarning("Cannot tell which DaemonSets this changes", kube.Explain(err, "list", "daemonsets"))
+			diags.AddWarning("Cannot tell which DaemonSets this changes", kube.Explain(err, "list", "daemonsets or pods"))
 			return Result{NodesChange: true}
 		}
-		dss = samerun.Placements(live)
+		dss = live
 	}
 	impact := Impact{Changes: samerun.ComputeImpact(dss, before, after, placement.Options{ComparisonOperators: c.Options.ComparisonOperators})}
 	pods := ListPodsOn(c)

@@ -36,6 +36,9 @@ type Update struct {
 	Strategy Strategy
 }
 
+// ReasonEvicted begins the reason of a pod an untolerated NoExecute taint removes.
+const ReasonEvicted = "evicted by untolerated taint "
+
 // Outcome is what the pods of one DaemonSet do once the controller has acted on an apply.
 type Outcome struct {
 	// Changes lists, sorted by node, every node whose number of pods changes.
@@ -146,7 +149,7 @@ func settleNode(created bool, old, cur *Decision, now PodState, update Update) (
 	case !cur.ShouldContinueRunning:
 		reason := cur.Reason // required node affinity or node name
 		if cur.Taint != "" {
-			reason = "evicted by untolerated taint " + cur.Taint
+			reason = ReasonEvicted + cur.Taint
 		}
 		return NoPod, &NodeChange{Node: cur.Node, Delta: -1, Reason: reason}
 	}

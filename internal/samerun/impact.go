@@ -1,7 +1,9 @@
 package samerun
 
 import (
+	"slices"
 	"sort"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -57,25 +59,31 @@ func findTaint(ts []corev1.Taint, t corev1.Taint) (corev1.Taint, bool) {
 }
 
 // ComputeImpact compares DaemonSet placement on the changed nodes before and after, with the
-// placement package (the DaemonSet controller's rule). It reads nothing but its arguments, so a
+// placement package (the DaemonSet controller's rule), from the pods that run before: where
+// the template places them and where they were kept. It reads nothing but its arguments, so a
 // plan computed from a refresh's snapshot is the same at apply.
 func ComputeImpact(dss []DaemonSetPlacement, before, after []*corev1.Node, opts placement.Options) []DaemonSetChange {
 	var changes []DaemonSetChange
 	for i := range dss {
 		t := placement.Compile(&dss[i].Spec, opts)
-		next := t.Predict(after)
-		decisions := make(map[string]placement.Decision, len(next.Decisions))
-		for _, d := range next.Decisions {
-			decisions[d.Node] = d
+		prior := t.Predict(before)
+		var running placement.Running
+		if len(dss[i].Kept) > 0 {
+			running = placement.Running{}
+			for _, d := range prior.Decisions {
+				if d.ShouldRun || slices.Contains(dss[i].Kept, d.Node) {
+					running[d.Node] = placement.CurrentPod
+				}
+			}
 		}
 		change := DaemonSetChange{DaemonSet: dss[i].Name}
-		for _, c := range placement.Changes(t.Predict(before), next) {
-			if c.Starts {
+		for _, c := range placement.Settle(&prior, running, t.Predict(after), placement.Update{}).Changes {
+			if c.Delta > 0 {
 				change.Starts = append(change.Starts, c.Node)
 				continue
 			}
 			change.Stops = append(change.Stops, c.Node)
-			if d := decisions[c.Node]; d.Taint != "" && !d.ShouldContinueRunning {
+			if strings.HasPrefix(c.Reason, placement.ReasonEvicted) {
 				change.Evicted++
 			}
 		}

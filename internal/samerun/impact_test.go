@@ -75,3 +75,42 @@ func TestImpactFromSnapshot(t *testing.T) {
 		t.Errorf("got %+v\nwant %+v", changes, want)
 	}
 }
+
+// TestImpactOfKeptPods: a pod kept on a node under a NoSchedule taint added after it started
+// does not start again when the taint goes, survives the packing, and a NoExecute taint on
+// that node still evicts it.
+func TestImpactOfKeptPods(t *testing.T) {
+	foo := taint("foo", "bar", noSchedule)
+	tainted := []*corev1.Node{node("w-01", nil, foo), node("w-02", nil, foo)}
+	untainted := []*corev1.Node{node("w-01", nil), node("w-02", nil)}
+	pods := map[string]bool{"w-01": true}
+	dss := Placements([]appsv1.DaemonSet{daemonSet("agent", corev1.PodSpec{})})
+	find := func(name string) *corev1.Node {
+		for _, n := range tainted {
+			if n.Name == name {
+				return n
+			}
+		}
+		return nil
+	}
+	dss[0].Kept = Kept(&dss[0].Spec, pods, find, false)
+	if !reflect.DeepEqual(dss[0].Kept, []string{"w-01"}) {
+		t.Fatalf("kept = %v, want [w-01]", dss[0].Kept)
+	}
+	raw, err := PackPlacements(dss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dss, err = UnpackPlacements(raw); err != nil {
+		t.Fatal(err)
+	}
+	want := []DaemonSetChange{{DaemonSet: "kube-system/agent", Starts: []string{"w-02"}}}
+	if got := ComputeImpact(dss, tainted, untainted, placement.Options{}); !reflect.DeepEqual(got, want) {
+		t.Errorf("removing the taint: %+v, want %+v", got, want)
+	}
+	evicting := []*corev1.Node{node("w-01", nil, foo, taint("gpu", "true", noExecute)), node("w-02", nil, foo)}
+	want = []DaemonSetChange{{DaemonSet: "kube-system/agent", Stops: []string{"w-01"}, Evicted: 1}}
+	if got := ComputeImpact(dss, tainted, evicting, placement.Options{}); !reflect.DeepEqual(got, want) {
+		t.Errorf("a NoExecute taint: %+v, want %+v", got, want)
+	}
+}

@@ -3,18 +3,23 @@ package samerun
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodetable"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
 )
 
 // DaemonSetPlacement is what the impact of a node change reads of one DaemonSet: its
-// "namespace/name" and the fields of its pod template that decide placement.
+// "namespace/name", the fields of its pod template that decide placement, and the nodes where
+// a pod runs although that template would not place one (kept under a later NoSchedule
+// taint, say), which nothing can start a pod on.
 type DaemonSetPlacement struct {
 	Name string
 	Spec corev1.PodSpec
+	Kept []string
 }
 
 // Placements reduces DaemonSets to what decides their placement.
@@ -33,12 +38,28 @@ func Placements(dss []appsv1.DaemonSet) []DaemonSetPlacement {
 	return out
 }
 
+// Kept returns, sorted, the nodes of pods where spec would not place a pod: pods the
+// controller keeps (an untolerated NoSchedule taint added after they started) until a
+// rollout replaces them. find looks a node up; a pod on a node it does not know is left out.
+func Kept(spec *corev1.PodSpec, pods map[string]bool, find func(string) *corev1.Node, comparisonOperators bool) []string {
+	t := placement.Compile(spec, placement.Options{ComparisonOperators: comparisonOperators})
+	var kept []string
+	for name := range pods {
+		if n := find(name); n != nil && !t.Evaluate(n).ShouldRun {
+			kept = append(kept, name)
+		}
+	}
+	slices.Sort(kept)
+	return kept
+}
+
 // placementTable is the packed layout of DaemonSet placements: DaemonSets with the same
 // placement fields (most agents tolerate everything and select nothing) share one entry.
 type placementTable struct {
-	Names []string          `json:"names"`
-	Index []int             `json:"ix"`
-	Specs []json.RawMessage `json:"specs"`
+	Names []string            `json:"names"`
+	Index []int               `json:"ix"`
+	Specs []json.RawMessage   `json:"specs"`
+	Kept  map[string][]string `json:"kept,omitempty"` // by name; a table without it keeps nothing
 }
 
 // PackPlacements encodes placements compactly (nodetable.Pack of the table).
@@ -57,6 +78,12 @@ func PackPlacements(dss []DaemonSetPlacement) (string, error) {
 			t.Specs = append(t.Specs, raw)
 		}
 		t.Names[i], t.Index[i] = dss[i].Name, j
+		if len(dss[i].Kept) > 0 {
+			if t.Kept == nil {
+				t.Kept = map[string][]string{}
+			}
+			t.Kept[dss[i].Name] = dss[i].Kept
+		}
 	}
 	return nodetable.Pack(t)
 }
@@ -81,7 +108,7 @@ func UnpackPlacements(raw string) ([]DaemonSetPlacement, error) {
 		if t.Index[i] < 0 || t.Index[i] >= len(specs) {
 			return nil, fmt.Errorf("DaemonSet %s refers to a missing placement", name)
 		}
-		out[i] = DaemonSetPlacement{Name: name, Spec: specs[t.Index[i]]}
+		out[i] = DaemonSetPlacement{Name: name, Spec: specs[t.Index[i]], Kept: t.Kept[name]}
 	}
 	return out, nil
 }
