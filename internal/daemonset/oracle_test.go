@@ -69,26 +69,32 @@ func oracleRound(t *testing.T, rng *rand.Rand, round int) {
 		t.Fatal(err)
 	}
 
-	var hcl strings.Builder
 	dsNames := make([]string, oracleDaemonSets)
+	specs := make([]string, oracleDaemonSets)
 	for i := range dsNames {
 		dsNames[i] = fmt.Sprintf("%s-ds%d", prefix, i)
-		spec := randomPlacement(rng)
-		t.Logf("DaemonSet %s:%s", dsNames[i], strings.ReplaceAll(spec, "\n", " "))
-		fmt.Fprintf(&hcl, `
-resource "k8sfleet_daemonset" "o%d" {
-  metadata = { name = %q, namespace = "default" }
-  spec = {
-    selector = { match_labels = { app = %[2]q } }
-    template = {
-      metadata = { labels = { app = %[2]q } }
-      spec = {%s
-        containers = [{ name = "pause", image = "registry.k8s.io/pause:3.10" }]
-      }
-    }
-  }
-}
-`, i, dsNames[i], spec)
+		specs[i] = randomPlacement(rng)
+		t.Logf("DaemonSet %s:%s", dsNames[i], strings.ReplaceAll(specs[i], "\n", " "))
+	}
+	// The second step changes nodes after the pods run, so that some pods stay where the
+	// controller would no longer place them, then changes some templates and strategies.
+	next := make([]oracleTemplate, oracleDaemonSets)
+	for i := range next {
+		next[i] = oracleTemplate{spec: specs[i], image: "registry.k8s.io/pause:3.10"}
+		if rng.IntN(2) == 0 {
+			next[i].image = "registry.k8s.io/pause:3.9"
+		}
+		if rng.IntN(3) == 0 {
+			next[i].spec = randomPlacement(rng)
+		}
+		if rng.IntN(3) == 0 {
+			next[i].strategy = "OnDelete"
+		}
+		t.Logf("DaemonSet %s then: %+v", dsNames[i], next[i])
+	}
+	first := make([]oracleTemplate, oracleDaemonSets)
+	for i := range first {
+		first[i] = oracleTemplate{spec: specs[i], image: "registry.k8s.io/pause:3.10"}
 	}
 
 	planned := map[string]plannedPlacement{}
@@ -99,15 +105,174 @@ resource "k8sfleet_daemonset" "o%d" {
 		checks = append(checks, controllerAgrees(t, name, func() plannedPlacement { return planned[addr] }))
 		destroyed = append(destroyed, acctest.DaemonSetDestroyed(t, "default", name))
 	}
+	before := map[string][]string{}
+	changedPlan := map[string]plannedPlacement{}
+	var after []resource.TestCheckFunc
+	for i, name := range dsNames {
+		addr := fmt.Sprintf("k8sfleet_daemonset.o%d", i)
+		after = append(after, podsAgree(t, name, func() []string { return before[name] }, func() plannedPlacement { return changedPlan[addr] }))
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(destroyed...),
-		Steps: []resource.TestStep{{
-			Config:           hcl.String(),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{capturePlacement{planned}}},
-			Check:            resource.ComposeAggregateTestCheckFunc(checks...),
-		}},
+		Steps: []resource.TestStep{
+			{
+				Config:           oracleHCL(dsNames, first),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{capturePlacement{planned}}},
+				Check:            resource.ComposeAggregateTestCheckFunc(checks...),
+			},
+			{
+				PreConfig: func() {
+					for _, n := range names {
+						if rng.IntN(10) < 4 {
+							mutateNode(t, rng, n)
+						}
+					}
+					for _, name := range dsNames {
+						before[name] = settledPods(t, name)
+					}
+				},
+				Config:           oracleHCL(dsNames, next),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{capturePlacement{changedPlan}}},
+				Check:            resource.ComposeAggregateTestCheckFunc(after...),
+			},
+		},
 	})
+}
+
+// oracleTemplate is what the oracle varies of one DaemonSet.
+type oracleTemplate struct{ spec, image, strategy string }
+
+func oracleHCL(names []string, templates []oracleTemplate) string {
+	var hcl strings.Builder
+	for i, name := range names {
+		strategy := ""
+		if s := templates[i].strategy; s != "" {
+			strategy = fmt.Sprintf("\n    update_strategy = { type = %q }", s)
+		}
+		fmt.Fprintf(&hcl, `
+resource "k8sfleet_daemonset" "o%d" {
+  metadata = { name = %q, namespace = "default" }
+  spec = {%s
+    selector = { match_labels = { app = %[2]q } }
+    template = {
+      metadata = { labels = { app = %[2]q } }
+      spec = {%s
+        containers = [{ name = "pause", image = %q }]
+      }
+    }
+  }
+}
+`, i, name, strategy, templates[i].spec, templates[i].image)
+	}
+	return hcl.String()
+}
+
+// mutateNode changes a node after the DaemonSets run on it, as an operator would: a label
+// set to another value or dropped, or a taint added.
+func mutateNode(t *testing.T, rng *rand.Rand, name string) {
+	acctest.EditNode(t, name, "oracle", func(n *corev1.Node) {
+		if rng.IntN(2) == 0 {
+			k := pick(rng, sortedKeys(oracleLabels))
+			if v := pick(rng, append([]string{"<none>"}, oracleLabels[k]...)); v == "<none>" {
+				delete(n.Labels, k)
+			} else {
+				n.Labels[k] = v
+			}
+			return
+		}
+		taint := corev1.Taint{Key: pick(rng, oracleTaintKeys), Value: pick(rng, oracleTaintValues), Effect: pick(rng, oracleEffects)}
+		for _, x := range n.Spec.Taints {
+			if x.Key == taint.Key && x.Effect == taint.Effect {
+				return
+			}
+		}
+		n.Spec.Taints = append(n.Spec.Taints, taint)
+	})
+	n := acctest.GetNode(t, name)
+	t.Logf("node %s now labels %v taints %v", name, n.Labels, n.Spec.Taints)
+}
+
+// settledPods waits until the controller has acted on the DaemonSet (its status is current,
+// no pod is being deleted, and the pods stay where they are for a few reads) and returns the
+// nodes of its pods, sorted.
+func settledPods(t *testing.T, name string) []string {
+	t.Helper()
+	c := acctest.Cluster(t).Client
+	var last []string
+	stable := 0
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		ds, err := c.AppsV1().DaemonSets("default").Get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pods, err := c.CoreV1().Pods("default").List(context.Background(), metav1.ListOptions{LabelSelector: "app=" + name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var nodes []string
+		deleting := false
+		for _, p := range pods.Items {
+			deleting = deleting || p.DeletionTimestamp != nil
+			if p.DeletionTimestamp == nil && p.Spec.NodeName != "" {
+				nodes = append(nodes, p.Spec.NodeName)
+			}
+		}
+		sort.Strings(nodes)
+		if ds.Status.ObservedGeneration < ds.Generation || deleting ||
+			ds.Status.CurrentNumberScheduled != ds.Status.DesiredNumberScheduled || !slices.Equal(nodes, last) {
+			stable, last = 0, nodes
+			continue
+		}
+		if stable++; stable >= 4 {
+			return nodes
+		}
+	}
+	t.Fatalf("%s: pods never settled (last on %v)", name, last)
+	return nil
+}
+
+// podsAgree checks a change after the pods settle: the nodes whose pod count moved are
+// exactly the planned placement_changes, each with its sign, and expected_pod_count is the
+// controller's desiredNumberScheduled.
+func podsAgree(t *testing.T, name string, before func() []string, planned func() plannedPlacement) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		p := planned()
+		if p.entries == nil {
+			return fmt.Errorf("%s: no planned placement captured", name)
+		}
+		if err := acctest.DesiredIs(t, "default", name, int32(p.count))(s); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		was := map[string]bool{}
+		for _, n := range before() {
+			was[n] = true
+		}
+		now := map[string]bool{}
+		for _, n := range settledPods(t, name) {
+			now[n] = true
+		}
+		moved := map[string]string{}
+		for n := range was {
+			if !now[n] {
+				moved[n] = "-1"
+			}
+		}
+		for n := range now {
+			if !was[n] {
+				moved[n] = "+1"
+			}
+		}
+		signs := map[string]string{}
+		for n, e := range p.entries {
+			signs[n] = e[:2]
+		}
+		if !maps.Equal(moved, signs) {
+			return fmt.Errorf("%s: pods moved on %v, the plan said %v", name, moved, p.entries)
+		}
+		t.Logf("%s: %d pod changes, as planned; %d desired", name, len(moved), p.count)
+		return nil
+	}
 }
 
 // Label and taint vocabularies are small, so that random templates often match some nodes

@@ -92,16 +92,19 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"placement_changes": schema.MapAttribute{
 				Computed: true, ElementType: types.StringType,
-				Description: "Every node whose pod count this plan changes, and no other: `+1: <reason>` when the node gets a " +
-					"pod, `-1: <reason>` when it loses one, e.g. `-1: node selector does not match (logger=fluentd)`. Predicted " +
-					"from the pod template as it will be stored (the live template with this configuration applied over it) " +
-					"and the nodes of the last refresh, against the DaemonSet as the refresh read it (a create: against no " +
-					"DaemonSet). Empty when nothing moves; after the next refresh it is empty again. Null with " +
-					"`predict_placement = false`.",
+				Description: "Every node where the number of this DaemonSet's pods changes once the controller has acted on " +
+					"this apply, and no other: `+1: <reason>` when the node gets a pod, `-1: <reason>` when it loses one, e.g. " +
+					"`-1: node selector does not match (logger=fluentd)` or `-1: rollout removes the pod (taint foo=bar:NoSchedule " +
+					"is not tolerated)`. Predicted from the pod template as it will be stored (the live template with this " +
+					"configuration applied over it), the nodes of the last refresh and the pods that run now: a pod kept on a " +
+					"node the controller would no longer place one on stays until a rollout replaces it, and with " +
+					"`update_strategy.type = \"OnDelete\"` a template change replaces no pod. A create counts from no pods. " +
+					"Empty when nothing moves; after the next refresh it is empty again. Null with `predict_placement = false`.",
 			},
 			"expected_pod_count": schema.Int64Attribute{
 				Computed:    true,
-				Description: "The number of nodes that should run the pod: the controller's `status.desiredNumberScheduled` after apply.",
+				Description: "The number of nodes that should run the pod: the controller's `status.desiredNumberScheduled` " +
+					"after apply. Pods kept on nodes it would not place one on are not in it; the plan's warning counts them.",
 			},
 			"excluded_node_counts": schema.MapAttribute{
 				Computed: true, ElementType: types.Int64Type,
