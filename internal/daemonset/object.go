@@ -64,6 +64,32 @@ func (m *model) desired(ctx context.Context) (*desired, diag.Diagnostics) {
 	return &desired{meta: meta, body: body, ds: ds}, diags
 }
 
+// forObject is the apply for the object of uid only: the API server refuses it, writing
+// nothing, when the object is gone (a uid conflict) or another one holds the name (uid is
+// immutable). The uid is not a managed field, so it changes nothing the manager owns.
+// An empty uid (a create) returns d.
+func (d *desired) forObject(uid string) (*desired, error) {
+	if uid == "" {
+		return d, nil
+	}
+	var obj map[string]any
+	if err := json.Unmarshal(d.body, &obj); err != nil {
+		return nil, err
+	}
+	meta, _ := obj["metadata"].(map[string]any)
+	if meta == nil {
+		return nil, fmt.Errorf("the DaemonSet has no metadata")
+	}
+	meta["uid"] = uid
+	body, err := json.Marshal(obj)
+	if err != nil {
+		return nil, err
+	}
+	out := *d
+	out.body = body
+	return &out, nil
+}
+
 // ownedFields reads back from the live object only the fields the configuration manages:
 // those owned by our field manager; after an import, what its writers sent: the fields of
 // server-side apply managers, else kubectl's last-applied configuration, else the fields of

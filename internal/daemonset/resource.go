@@ -227,7 +227,12 @@ func (r *Resource) write(ctx context.Context, config tfsdk.Config, plan *model, 
 	if !r.precondition(ctx, want, uid, diags) {
 		return nil, false
 	}
-	ds, err := r.apply(ctx, plan, want, false)
+	sent, err := want.forObject(uid)
+	if err != nil {
+		diags.AddError("Cannot encode the DaemonSet", err.Error())
+		return nil, false
+	}
+	ds, err := r.apply(ctx, plan, sent, false)
 	if err != nil {
 		appendAPIError(diags, "Cannot "+verb+" the DaemonSet", err)
 		return nil, false
