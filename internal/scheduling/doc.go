@@ -22,6 +22,8 @@
 // taints, node affinity: package placement decides those for a daemon pod); volumes and their CSI limits;
 // dynamic resources, extended resources backed by a DeviceClass included; inter-pod affinity and topology
 // spread; pods nominated to the node by an earlier preemption; PodDisruptionBudgets, which only reorder the
-// victims; sidecars injected by admission webhooks, LimitRange defaults and RuntimeClass overhead unless the
+// victims; pod groups (gang scheduling) as victims; sidecars injected by admission webhooks, LimitRange defaults and RuntimeClass overhead unless the
 // caller passes them; custom scheduler profiles, ignored resources and extenders.
+//
+// A NodeUsage is folded from a node's pods one at a time; a Table keeps many of them compactly.
 package scheduling

@@ -186,7 +186,7 @@ type PodNeeds struct {
 type Admission struct {
 	// Overhead is the RuntimeClass's pod overhead.
 	Overhead corev1.ResourceList
-	// Priority is the PriorityClass's value.
+	// Priority is the value of the PriorityClass the pod names, or of the global default one.
 	Priority *int32
 	// PreemptionPolicy is the PriorityClass's preemption policy.
 	PreemptionPolicy *corev1.PreemptionPolicy

@@ -1,6 +1,8 @@
 package scheduling
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -72,6 +74,14 @@ func testNodeUsageJSON(t *testing.T, interleaved bool) {
 	if decoded.PodCount() != 30 || !reflect.DeepEqual(decoded.Requested(), usage.Requested()) {
 		t.Fatalf("decoded %d pods %+v, want 30 %+v", decoded.PodCount(), decoded.Requested(), usage.Requested())
 	}
+	// Groups of several pods, as decoding gives them, keep their counts through a table.
+	fromTable, err := NewTable([]NodeUsage{decoded, decoded}).Usages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(fromTable[1], decoded) {
+		t.Fatalf("through a table:\n%+v\nwant\n%+v", fromTable[1], decoded)
+	}
 	// Every verdict is the same on the decoded usage, preemption included.
 	for _, priority := range []int32{0, 1, 1000, 1001, 2000000000, 2000001000} {
 		for _, memory := range []string{"100Mi", "2Gi", "6Gi", "12Gi", "15Gi"} {
@@ -139,6 +149,99 @@ func TestHostPortText(t *testing.T) {
 		var h HostPort
 		if err := h.UnmarshalText([]byte(bad)); err == nil {
 			t.Errorf("%q read as %+v", bad, h)
+		}
+	}
+}
+
+// fleet is nodes of three instance types, each with the same five system pods and 25 replicas drawn from 40
+// Deployments, started in no particular order.
+func fleet(nodes int) []NodeUsage {
+	types := []corev1.ResourceList{
+		list("cpu", "1930m", "memory", "7097468Ki", "ephemeral-storage", "47233297124", "pods", "58"),
+		list("cpu", "3920m", "memory", "15896704Ki", "ephemeral-storage", "95551679124", "pods", "110"),
+		list("cpu", "7910m", "memory", "31482496Ki", "ephemeral-storage", "95551679124", "pods", "110", "nvidia.com/gpu", "1"),
+	}
+	system := []*corev1.PodSpec{
+		spec(withPorts(requesting("cpu", "100m", "memory", "128Mi"), port("", 9100, ""))),
+		spec(requesting("cpu", "250m", "memory", "200Mi")),
+		spec(withPorts(requesting("cpu", "50m", "memory", "64Mi"), port("", 10250, ""), port("", 53, corev1.ProtocolUDP))),
+		spec(requesting("cpu", "100m", "memory", "70Mi")),
+		spec(requesting("cpu", "10m", "memory", "20Mi")),
+	}
+	seed := uint32(1)
+	random := func(n int) int {
+		seed = seed*1664525 + 1013904223
+		return int(seed>>8) % n
+	}
+	usages := make([]NodeUsage, nodes)
+	for n := range usages {
+		usages[n] = NewNodeUsage(types[n%len(types)])
+		for i, s := range system {
+			usages[n].Add(bound(2000001000-int32(i%2)*1000, i, s))
+		}
+		for range 25 {
+			d := random(40)
+			s := spec(requesting("cpu", fmt.Sprintf("%dm", 50+25*d), "memory", fmt.Sprintf("%dMi", 64+32*d)))
+			usages[n].Add(bound(int32(d%3)*100, 5+random(1000), s))
+		}
+	}
+	return usages
+}
+
+func TestTable(t *testing.T) {
+	usages := fleet(1000)
+	table := NewTable(usages)
+	data, err := json.Marshal(table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, _ = zw.Write(data)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	single, _ := json.Marshal(usages[0])
+	t.Logf("1,000 nodes with 30 pods: table JSON %d bytes per node, gzip %d; one node's own JSON %d",
+		len(data)/1000, buf.Len()/1000, len(single))
+	if len(data)/1000 > 200 || buf.Len()/1000 > 100 {
+		t.Errorf("table of %d bytes (%d gzip) for 1,000 nodes, want at most 200 (100) a node", len(data), buf.Len())
+	}
+	var decodedTable Table
+	if err := json.Unmarshal(data, &decodedTable); err != nil {
+		t.Fatal(err)
+	}
+	decoded, err := decodedTable.Usages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	needs := []PodNeeds{
+		NeedsOf(spec(requesting("memory", "3Gi")), Admission{}),
+		NeedsOf(spec(requesting("memory", "3Gi")), critical()),
+		NeedsOf(spec(requesting("cpu", "1")), Admission{Priority: ptr.To(int32(150))}),
+		NeedsOf(spec(withPorts(requesting(), port("", 9100, ""))), critical()),
+		NeedsOf(spec(requesting("nvidia.com/gpu", "1")), Admission{}),
+	}
+	for n := range usages {
+		if decoded[n].PodCount() != 30 {
+			t.Fatalf("node %d: %d pods after decoding", n, decoded[n].PodCount())
+		}
+		for _, nd := range needs {
+			if before, after := Fit(nd, &usages[n]), Fit(nd, &decoded[n]); !reflect.DeepEqual(before, after) {
+				t.Fatalf("node %d: %s before encoding, %s after", n, before, after)
+			}
+		}
+	}
+}
+
+func TestTableRejectsBadIndexes(t *testing.T) {
+	for _, raw := range []string{`{"a":[],"g":[],"n":[[0]]}`, `{"a":[{}],"g":[],"n":[[0,1]]}`, `{"a":[{}],"g":[],"n":[[]]}`} {
+		var table Table
+		if err := json.Unmarshal([]byte(raw), &table); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := table.Usages(); err == nil {
+			t.Errorf("%s read without an error", raw)
 		}
 	}
 }
