@@ -63,7 +63,8 @@ func withInit(s *corev1.PodSpec, init ...corev1.Container) *corev1.PodSpec {
 
 var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// bound is a running pod on the node with priority, started minutes after the epoch.
+// bound is a running pod on the node with priority, started minutes after the epoch. Pods read from the
+// API server have its defaults applied already: give them requests, not limits alone.
 func bound(priority int32, minutes int, s *corev1.PodSpec) *corev1.Pod {
 	p := &corev1.Pod{Spec: *s}
 	p.Spec.NodeName = "n1"
@@ -84,6 +85,12 @@ func withPhase(p *corev1.Pod, phase corev1.PodPhase) *corev1.Pod {
 
 func terminating(p *corev1.Pod) *corev1.Pod {
 	p.DeletionTimestamp = ptr.To(metav1.NewTime(epoch))
+	return p
+}
+
+// resized is p after the kubelet allocated memory to its container "c" in an in-place resize.
+func resized(p *corev1.Pod, memory string) *corev1.Pod {
+	p.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "c", AllocatedResources: list("memory", memory)}}
 	return p
 }
 
@@ -210,6 +217,9 @@ func TestFit(t *testing.T) {
 		{name: "finished pods do not count", allocatable: node1Gi(),
 			pods:   []*corev1.Pod{withPhase(filler(0, "900Mi"), corev1.PodSucceeded), withPhase(filler(0, "900Mi"), corev1.PodFailed)},
 			daemon: spec(requesting("memory", "200Mi")), want: Scheduled},
+		{name: "a resized pod counts its larger allocated request", allocatable: node1Gi(),
+			pods: []*corev1.Pod{resized(filler(0, "100Mi"), "900Mi")}, daemon: spec(requesting("memory", "200Mi")),
+			want: Pending, reasons: []string{insufficientMemory}, detail: "requests 200Mi, 124Mi of 1Gi free"},
 		{name: "a bound pod's init peak counts", allocatable: node1Gi(),
 			pods:   []*corev1.Pod{bound(0, 0, withInit(spec(requesting("memory", "100Mi")), requesting("memory", "800Mi")))},
 			daemon: spec(requesting("memory", "300Mi")), want: Pending, reasons: []string{insufficientMemory}},
