@@ -198,6 +198,7 @@ func resourceReasons(req Resources, usage *NodeUsage, state *nodeState) []Reason
 	check(corev1.ResourceCPU, req.MilliCPU, used.MilliCPU, alloc.MilliCPU)
 	check(corev1.ResourceMemory, req.Memory, used.Memory, alloc.Memory)
 	check(corev1.ResourceEphemeralStorage, req.EphemeralStorage, used.EphemeralStorage, alloc.EphemeralStorage)
+	// The scheduler walks these in map order; by name, a message does not change from plan to plan.
 	for _, name := range slices.Sorted(maps.Keys(req.Scalar)) {
 		check(name, req.Scalar[name], used.Scalar[name], alloc.Scalar[name])
 	}
