@@ -151,14 +151,14 @@ func oracleHCL(names []string, templates []oracleTemplate) string {
 			strategy = fmt.Sprintf("\n    update_strategy = { type = %q }", s)
 		}
 		fmt.Fprintf(&hcl, `
-resource "k8sfleet_daemonset" "o%d" {
-  metadata = { name = %q, namespace = "default" }
-  spec = {%s
+resource "k8sfleet_daemonset" "o%[1]d" {
+  metadata = { name = %[2]q, namespace = "default" }
+  spec = {%[3]s
     selector = { match_labels = { app = %[2]q } }
     template = {
       metadata = { labels = { app = %[2]q } }
-      spec = {%s
-        containers = [{ name = "pause", image = %q }]
+      spec = {%[4]s
+        containers = [{ name = "pause", image = %[5]q }]
       }
     }
   }
