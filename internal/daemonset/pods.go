@@ -11,17 +11,6 @@ import (
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
 )
 
-// podsDiffer tells, from the status alone, whether the pods that run can differ from the
-// controller's rule on the live template (desired, the count predicted on the live nodes):
-// pods kept on nodes it would not place, pods of an older template, pods not there yet, or a
-// status the controller has not brought up to date.
-func podsDiffer(ds *appsv1.DaemonSet, desired int) bool {
-	s := ds.Status
-	return s.ObservedGeneration < ds.Generation || s.NumberMisscheduled > 0 ||
-		s.DesiredNumberScheduled != int32(desired) || s.CurrentNumberScheduled != s.DesiredNumberScheduled ||
-		s.UpdatedNumberScheduled != s.CurrentNumberScheduled
-}
-
 // runningPods reads where the DaemonSet's pods run and of which template.
 func (r *Resource) runningPods(ctx context.Context, ds *appsv1.DaemonSet) (placement.Running, error) {
 	nodes, err := r.client.DaemonSetPods(ctx, ds)

@@ -157,7 +157,7 @@ func TestAccDaemonSet_keptPodLeavesOnRollout(t *testing.T) {
 				// DaemonSet for it (syncNodeUpdate: the node keeps a pod it may keep), so its
 				// status still says 5 desired, 0 misscheduled: the refresh sees its own count differ.
 				PreConfig: func() { taintNode(t, w[4], later) },
-				Config: rolled.hcl(),
+				Config:    rolled.hcl(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: expectChanges(4,
 					each("-1: rollout removes the pod (taint foo=bar:NoSchedule is not tolerated)", w[4]))},
 				Check: podsOn(t, name, w[:4]...),

@@ -33,8 +33,8 @@ func TestPodsDiffer(t *testing.T) {
 		t.Run(test.name, func(t *testing.T) {
 			ds := &appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Generation: 2}, Status: settled}
 			test.edit(&ds.Status)
-			if got := podsDiffer(ds, test.desired); got != test.want {
-				t.Errorf("podsDiffer = %v, want %v", got, test.want)
+			if got := kube.PodsMayDiffer(ds, test.desired); got != test.want {
+				t.Errorf("PodsMayDiffer = %v, want %v", got, test.want)
 			}
 		})
 	}

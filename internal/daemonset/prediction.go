@@ -86,7 +86,7 @@ func (r *Resource) refreshPrediction(ctx context.Context, m *model, ds *appsv1.D
 // from live, the rule on its template; nil (the rule holds) otherwise, or when they cannot
 // be read, with a warning.
 func (r *Resource) podsIfDiffer(ctx context.Context, ds *appsv1.DaemonSet, live placement.Result, diags *diag.Diagnostics) placement.Running {
-	if !podsDiffer(ds, live.Count()) {
+	if !kube.PodsMayDiffer(ds, live.Count()) {
 		return nil
 	}
 	running, err := r.runningPods(ctx, ds)

@@ -102,7 +102,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 					"Empty when nothing moves; after the next refresh it is empty again. Null with `predict_placement = false`.",
 			},
 			"expected_pod_count": schema.Int64Attribute{
-				Computed:    true,
+				Computed: true,
 				Description: "The number of nodes that should run the pod: the controller's `status.desiredNumberScheduled` " +
 					"after apply. Pods kept on nodes it would not place one on are not in it; the plan's warning counts them.",
 			},

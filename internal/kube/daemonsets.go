@@ -5,7 +5,6 @@ import (
 	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/samerun"
@@ -41,24 +40,38 @@ func (c *Client) DaemonSets(ctx context.Context) ([]appsv1.DaemonSet, error) {
 }
 
 // DaemonSetPlacements is every DaemonSet's placement fields (samerun.Placements) with, for
-// those whose status counts pods on nodes they would not place (numberMisscheduled), the
-// nodes where such pods were kept: one pod LIST for each of those DaemonSets, none otherwise.
-// find looks a node up by name; a pod on a node it does not know is left out.
-func (c *Client) DaemonSetPlacements(ctx context.Context, find func(string) *corev1.Node) ([]samerun.DaemonSetPlacement, error) {
+// those whose pods can differ from the controller's rule (PodsMayDiffer against the rule on
+// nodes), the nodes where pods were kept though the rule would not place one: one pod LIST for
+// each of those DaemonSets, none otherwise. nodes must be every node of the cluster.
+func (c *Client) DaemonSetPlacements(ctx context.Context, nodes *NodeList) ([]samerun.DaemonSetPlacement, error) {
 	dss, err := c.DaemonSets(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := samerun.Placements(dss)
 	for i := range dss {
-		if dss[i].Status.NumberMisscheduled == 0 {
+		desired := samerun.Desired(&out[i].Spec, nodes.Nodes, c.Options.ComparisonOperators)
+		if !PodsMayDiffer(&dss[i], desired) {
 			continue
 		}
 		pods, err := c.DaemonSetPods(ctx, &dss[i])
 		if err != nil {
 			return nil, err
 		}
-		out[i].Kept = samerun.Kept(&out[i].Spec, pods, find, c.Options.ComparisonOperators)
+		out[i].Kept = samerun.Kept(&out[i].Spec, pods, nodes.Find, c.Options.ComparisonOperators)
 	}
 	return out, nil
+}
+
+// PodsMayDiffer tells, from a DaemonSet's status alone, whether the pods that run can differ
+// from the controller's rule on its live template, desired being the count that rule gives on
+// the nodes as they are now: pods kept on nodes it would not place (the controller does not
+// even update its status when a node gains a NoSchedule taint under a running pod, hence the
+// comparison with desired), pods of an older template, pods missing, or a status behind the
+// generation.
+func PodsMayDiffer(ds *appsv1.DaemonSet, desired int) bool {
+	s := ds.Status
+	return s.ObservedGeneration < ds.Generation || s.NumberMisscheduled > 0 ||
+		s.DesiredNumberScheduled != int32(desired) || s.CurrentNumberScheduled != s.DesiredNumberScheduled ||
+		s.UpdatedNumberScheduled != s.CurrentNumberScheduled
 }

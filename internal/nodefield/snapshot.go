@@ -91,7 +91,7 @@ func saveSnapshot(ctx context.Context, c *kube.Client, p private, list *kube.Nod
 		return diags
 	}
 	if c.Options.PredictPlacement && withDaemonSets {
-		if dss, err := c.DaemonSetPlacements(ctx, list.Find); err != nil {
+		if dss, err := c.DaemonSetPlacements(ctx, list); err != nil {
 			diags.AddWarning("Cannot record the cluster's DaemonSets", kube.Explain(err, "list", "daemonsets or pods")+
 				"; plans before the next refresh read them live")
 		} else if s.DaemonSets, err = samerun.PackPlacements(dss); err != nil {

@@ -41,11 +41,12 @@ func RecordAndWarn(ctx context.Context, c *kube.Client, owner, subject string, i
 	}
 	dss := in.DaemonSets
 	if dss == nil {
-		byName := make(map[string]*corev1.Node, len(in.Nodes))
-		for _, n := range in.Nodes {
-			byName[n.Name] = n
+		nodes, err := c.Nodes.List(ctx)
+		if err != nil {
+			diags.AddWarning("Cannot tell which DaemonSets this changes", kube.Explain(err, "list", "nodes"))
+			return Result{NodesChange: true}
 		}
-		live, err := c.DaemonSetPlacements(ctx, func(name string) *corev1.Node { return byName[name] })
+		live, err := c.DaemonSetPlacements(ctx, nodes)
 		if err != nil {
 			diags.AddWarning("Cannot tell which DaemonSets this changes", kube.Explain(err, "list", "daemonsets or pods"))
 			return Result{NodesChange: true}

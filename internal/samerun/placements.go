@@ -53,6 +53,11 @@ func Kept(spec *corev1.PodSpec, pods map[string]bool, find func(string) *corev1.
 	return kept
 }
 
+// Desired is the controller's desired count for spec on nodes.
+func Desired(spec *corev1.PodSpec, nodes []*corev1.Node, comparisonOperators bool) int {
+	return placement.Compile(spec, placement.Options{ComparisonOperators: comparisonOperators}).Predict(nodes).Count()
+}
+
 // placementTable is the packed layout of DaemonSet placements: DaemonSets with the same
 // placement fields (most agents tolerate everything and select nothing) share one entry.
 type placementTable struct {
