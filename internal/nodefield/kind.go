@@ -93,4 +93,12 @@ type Writer interface {
 	// Edit is what applying the operation does to a node with those releases; target says
 	// whether the node is one of the operation's targets.
 	Edit(target bool, releases []string) samerun.Edit
+	// Exclusive names what only one resource may hold on a target node (its field manager,
+	// a taint), the attribute that decides it and the error's title: two resources that
+	// plan the same in one run are refused.
+	Exclusive() (attribute, title string, claims []string)
+	// Shared says why the node as it is now shows another resource under this one's field
+	// manager (it owns what this resource neither sets, set before nor adopted, and a write
+	// would take it away), or "". Always "" for a kind whose ownership is its own record.
+	Shared(node *corev1.Node) string
 }

@@ -16,10 +16,16 @@ import (
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
-// Observe returns the labels the resource owns on the node, those its field manager owns
-// and adopted ones still there, and the adopted ones.
+// Observe returns the labels the resource owns on the node, those of its keys that its field
+// manager owns and adopted ones still there, and the adopted ones. Other keys of the manager
+// are another resource's, whatever the manager says.
 func (w *writer) Observe(node *corev1.Node) (nodefield.Items, []string) {
 	owned := managedfields.AppliedLabels(node, w.manager)
+	for k := range owned {
+		if _, ok := w.prior[k]; !ok {
+			delete(owned, k)
+		}
+	}
 	var adopted []string
 	for _, k := range w.adopted.On(node) {
 		if v, ok := node.Labels[k]; ok {

@@ -48,11 +48,11 @@ func attributes() map[string]schema.Attribute {
 			Optional: true,
 			Computed: true,
 			Description: "The server-side apply field manager that owns this resource's labels; it must start with " +
-				"`k8sfleet`. Unset, create draws `k8sfleet-label-<10 random hex digits>` (the plan shows it as known " +
+				"`k8sfleet` and be at most 128 bytes. Unset, create draws `k8sfleet-label-<10 random hex digits>` (the plan shows it as known " +
 				"after apply) and keeps it, so no two resources share a manager, not even identical ones in two " +
 				"workspaces. Changing it moves ownership of the labels to the new manager; a resource created with an " +
 				"older default keeps the manager it has until it is set here.",
-			Validators: []validator.String{kubeattr.FieldManagerValidator{}},
+			Validators: []validator.String{kubeattr.FieldManagerValidator{}, kubeattr.FieldManagerLengthValidator{}},
 		},
 	}
 }

@@ -85,6 +85,19 @@ func (w *writer) Set(ctx context.Context, name string, fresh *corev1.Node) (node
 	})
 }
 
+// Exclusive are the wanted taints: a node holds one taint per key and effect, and two
+// resources setting it would take it from each other.
+func (w *writer) Exclusive() (string, string, []string) {
+	claims := make([]string, 0, len(w.want))
+	for _, t := range w.want {
+		claims = append(claims, "taint "+taintid.Of(t).String())
+	}
+	return "taints", "Taint set by two resources", claims
+}
+
+// Shared is always "": a taint's owner is this resource's record, not a field manager.
+func (w *writer) Shared(*corev1.Node) string { return "" }
+
 // Clear removes the resource's taints from one node.
 func (w *writer) Clear(ctx context.Context, name string, fresh *corev1.Node) error {
 	return nodeops.Retry(ctx, w.client.Clientset, name, fresh, func(node *corev1.Node) error {
