@@ -84,9 +84,9 @@ type Op[T any] struct {
 // Writer is a kind's reader and writer of its fields on nodes.
 type Writer interface {
 	nodeops.Writer
-	// Observe returns the resource's items on the node with their live values, and what it
-	// owns there beyond what the API server records.
-	Observe(node *corev1.Node) (Items, []string)
+	// Observe returns the resource's items on the node with their live values, and the record
+	// of what it owns there beyond what the API server records.
+	Observe(node *corev1.Node) (Items, nodeops.Owned)
 	// Releases lists the items whose release removes them from the node (live, nil when
 	// unknown). A refresh records them in the snapshot for the plans after it.
 	Releases(name string, live *corev1.Node) []string

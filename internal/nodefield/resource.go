@@ -134,7 +134,7 @@ func (r *Resource[T, PT]) Read(ctx context.Context, req resource.ReadRequest, re
 		if node := nodes[name]; node != nil {
 			items, own := w.Observe(node)
 			observed[name] = items
-			kept.Put(node, own)
+			kept[name] = own
 			existing = append(existing, name)
 		}
 	}

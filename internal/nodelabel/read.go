@@ -19,7 +19,7 @@ import (
 // Observe returns the labels the resource owns on the node, those of its keys that its field
 // manager owns and adopted ones still there, and the adopted ones. Other keys of the manager
 // are another resource's, whatever the manager says.
-func (w *writer) Observe(node *corev1.Node) (nodefield.Items, []string) {
+func (w *writer) Observe(node *corev1.Node) (nodefield.Items, nodeops.Owned) {
 	owned := managedfields.AppliedLabels(node, w.manager)
 	for k := range owned {
 		if _, ok := w.prior[k]; !ok {
@@ -33,7 +33,7 @@ func (w *writer) Observe(node *corev1.Node) (nodefield.Items, []string) {
 			adopted = append(adopted, k)
 		}
 	}
-	return owned, adopted
+	return owned, nodeops.Owned{UID: node.UID, Items: adopted}
 }
 
 // ResolveImport fills in what `terraform import` cannot know from the ID: the labels' values

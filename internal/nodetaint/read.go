@@ -12,17 +12,19 @@ import (
 )
 
 // Observe returns the resource's taints on the node with live values, and what it still owns
-// there (a taint someone else removed is no longer ours).
-func (w *writer) Observe(node *corev1.Node) (nodefield.Items, []string) {
+// there, marked as the refresh saw it: a taint someone else removed is no longer ours, and
+// neither is one they removed and set again.
+func (w *writer) Observe(node *corev1.Node) (nodefield.Items, nodeops.Owned) {
 	seen := nodefield.Items{}
-	var owned []string
+	rec := nodeops.Owned{UID: node.UID, Marks: map[string]string{}, Version: node.ResourceVersion}
 	for _, id := range w.ownedOn(node) {
 		if t, ok := nodeops.FindTaint(node.Spec.Taints, id); ok {
 			seen[id.String()] = t.Value
-			owned = append(owned, id.String())
+			rec.Items = append(rec.Items, id.String())
+			rec.Marks[id.String()] = nodeops.TaintMark(t)
 		}
 	}
-	return seen, owned
+	return seen, rec
 }
 
 // ResolveImport fills in the taints' values; every imported taint is adopted on the nodes
