@@ -112,7 +112,7 @@ annotations = { "-bad-" = "x" }`), `not a valid annotation key`, false},
 labels = { team = "x" }
 timeouts = { create = "-1s" }`), `timeouts.create: "-1s" must be a positive Go duration`, false},
 		{"label field_manager 200 bytes", label(`node_name = "k8s-01"
-field_manager = "k8sfleet-`+strings.Repeat("m", 191)+`"
+field_manager = "k8sfleet-` + strings.Repeat("m", 191) + `"
 labels = { team = "x" }`), `field_manager is 200 bytes long; it must be at most 128 bytes`, false},
 		{"label node name", label(`node_name = "Bad_Node"
 labels = { team = "x" }`), `Invalid node name`, false},
