@@ -43,7 +43,7 @@ func (labels) ResolveImport(ctx context.Context, st *model, nodes []*corev1.Node
 	var diags diag.Diagnostics
 	target, _ := st.Common().Target()
 	keys := nodefield.Items(elements(st.Labels)).Keys()
-	values := map[string]string{}
+	tally := nodeops.Tally{}
 	var candidates []string
 	first := true
 	for _, node := range nodes {
@@ -53,9 +53,7 @@ func (labels) ResolveImport(ctx context.Context, st *model, nodes []*corev1.Node
 			if !ok {
 				continue
 			}
-			if _, seen := values[k]; !seen {
-				values[k] = v
-			}
+			tally.Add(k, v, node.Name)
 			var ours []string
 			for _, o := range owners[k] {
 				if o.Operation == metav1.ManagedFieldsOperationApply && strings.HasPrefix(o.Manager, kubeattr.FieldManagerPrefix) {
@@ -68,6 +66,10 @@ func (labels) ResolveImport(ctx context.Context, st *model, nodes []*corev1.Node
 				candidates = slices.DeleteFunc(candidates, func(m string) bool { return !slices.Contains(ours, m) })
 			}
 		}
+	}
+	values, disagree := tally.Majority("label")
+	for _, text := range disagree {
+		diags.AddWarning("Nodes disagree", text)
 	}
 	for _, k := range keys {
 		if _, ok := values[k]; !ok {

@@ -32,18 +32,23 @@ func (w *writer) Observe(node *corev1.Node) (nodefield.Items, nodeops.Owned) {
 func (taints) ResolveImport(_ context.Context, st *model, nodes []*corev1.Node) (nodeops.Ownership, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	target, _ := st.Common().Target()
-	values := nodefield.Items{}
+	tally := nodeops.Tally{}
 	owned := nodeops.Ownership{}
 	for _, s := range st.ids() {
 		id, _ := taintid.Parse(s)
 		for _, node := range nodes {
 			if t, ok := nodeops.FindTaint(node.Spec.Taints, id); ok {
-				if _, seen := values[s]; !seen {
-					values[s] = t.Value
-				}
+				tally.Add(s, t.Value, node.Name)
 				owned.Put(node, append(owned[node.Name].Items, s))
 			}
 		}
+	}
+	majority, disagree := tally.Majority("taint")
+	for _, text := range disagree {
+		diags.AddWarning("Nodes disagree", text)
+	}
+	values := nodefield.Items(majority)
+	for _, s := range st.ids() {
 		if _, ok := values[s]; !ok {
 			diags.AddError("Cannot import", nodeops.ForeignImportText("taint "+s, target))
 		}
