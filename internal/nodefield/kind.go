@@ -9,6 +9,7 @@ package nodefield
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -34,6 +35,16 @@ func (i Items) Keys() []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// String lists the items as id=value, sorted: with the ID, it tells apart two resources of
+// the same ID that want different values.
+func (i Items) String() string {
+	parts := make([]string, 0, len(i))
+	for _, k := range i.Keys() {
+		parts = append(parts, k+"="+i[k])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Kind is what one resource type adds to the engine. T is its model, which embeds Base.

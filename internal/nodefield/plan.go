@@ -69,7 +69,7 @@ func (r *Resource[T, PT]) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	b.ID = types.StringValue(nodeops.FormatID(target, keys))
 	b.DaemonsetImpact = nodeattr.ImpactUnknown(r.client.Options.PredictPlacement)
 	if op, ok := r.planned(ctx, &plan, prev, owned, &resp.Diagnostics); ok {
-		if !r.exclusive(ctx, r.typeName()+" "+nodeops.FormatID(target, keys), names, op, &resp.Diagnostics) {
+		if !r.exclusive(ctx, r.typeName()+" "+nodeops.FormatID(target, keys)+" ("+op.Want.String()+")", names, op, &resp.Diagnostics) {
 			return
 		}
 		result := r.record(ctx, target, keys, "", in, releases, names, op, &resp.Diagnostics)
