@@ -81,6 +81,7 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			"field_manager": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(DefaultFieldManager),
 				Description: "Server-side apply field manager. Default `k8sfleet`.",
+				Validators:  []validator.String{kubeattr.FieldManagerLengthValidator{}},
 			},
 			"force": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),

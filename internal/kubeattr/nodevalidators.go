@@ -158,7 +158,7 @@ const FieldManagerPrefix = "k8sfleet"
 
 // Description says the rule.
 func (FieldManagerValidator) Description(context.Context) string {
-	return "must start with `" + FieldManagerPrefix + "` and be at most 128 characters"
+	return "must start with `" + FieldManagerPrefix + "`"
 }
 
 // MarkdownDescription says the rule.
@@ -171,9 +171,36 @@ func (v FieldManagerValidator) ValidateString(ctx context.Context, req validator
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	s := req.ConfigValue.ValueString()
-	if !strings.HasPrefix(s, FieldManagerPrefix) || len(s) > 128 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid field manager", fmt.Sprintf("%q %s", s, v.Description(ctx)))
+	if s := req.ConfigValue.ValueString(); !strings.HasPrefix(s, FieldManagerPrefix) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid field manager", fmt.Sprintf("%s: %q %s", req.Path, s, v.Description(ctx)))
+	}
+}
+
+// MaxFieldManagerBytes is the API server's limit on a field manager's name.
+const MaxFieldManagerBytes = 128
+
+// FieldManagerLengthValidator holds a field manager to the API server's limit, so that a long
+// one fails at plan and not as a rejected write.
+type FieldManagerLengthValidator struct{}
+
+// Description says the rule.
+func (FieldManagerLengthValidator) Description(context.Context) string {
+	return fmt.Sprintf("must be at most %d bytes, the API server's limit", MaxFieldManagerBytes)
+}
+
+// MarkdownDescription says the rule.
+func (v FieldManagerLengthValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+// ValidateString checks the length.
+func (v FieldManagerLengthValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if n := len(req.ConfigValue.ValueString()); n > MaxFieldManagerBytes {
+		resp.Diagnostics.AddAttributeError(req.Path, "Field manager too long",
+			fmt.Sprintf("%s is %d bytes long; it %s", req.Path, n, v.Description(ctx)))
 	}
 }
 

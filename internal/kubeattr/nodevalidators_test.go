@@ -72,16 +72,6 @@ func TestUniqueTaintsValidator(t *testing.T) {
 	}
 }
 
-func TestFieldManagerValidator(t *testing.T) {
-	for name, ok := range map[string]bool{"k8sfleet-label-x": true, "k8sfleet": true, "kubectl": false, strings.Repeat("k8sfleet", 20): false} {
-		resp := &validator.StringResponse{}
-		FieldManagerValidator{}.ValidateString(context.Background(), validator.StringRequest{ConfigValue: types.StringValue(name)}, resp)
-		if resp.Diagnostics.HasError() == ok {
-			t.Errorf("%q: error %t", name, resp.Diagnostics.HasError())
-		}
-	}
-}
-
 func TestConditionTaints(t *testing.T) {
 	for _, key := range []string{"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", "node.kubernetes.io/unschedulable",
 		"node.kubernetes.io/memory-pressure", "node.kubernetes.io/disk-pressure", "node.kubernetes.io/pid-pressure",

@@ -100,7 +100,8 @@ func (DurationValidator) Description(context.Context) string {
 // MarkdownDescription says the rule.
 func (v DurationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-// ValidateString parses the duration.
+// ValidateString parses the duration; zero and negatives are refused, since a bound of
+// nothing ends every operation before its first request.
 func (v DurationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
@@ -108,6 +109,28 @@ func (v DurationValidator) ValidateString(ctx context.Context, req validator.Str
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
 	if err != nil || d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%q %s", req.ConfigValue.ValueString(), v.Description(ctx)))
+			fmt.Sprintf("%s: %q %s", req.Path, req.ConfigValue.ValueString(), v.Description(ctx)))
+	}
+}
+
+// NodeNameValidator checks that a name can be a node's: a DNS subdomain (RFC 1123).
+type NodeNameValidator struct{}
+
+// Description says the rule.
+func (NodeNameValidator) Description(context.Context) string {
+	return "must be a node name: at most 253 characters of lower-case alphanumerics, '-' or '.', starting and ending with an alphanumeric"
+}
+
+// MarkdownDescription says the rule.
+func (v NodeNameValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+// ValidateString checks the name.
+func (v NodeNameValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if errs := validation.IsDNS1123Subdomain(req.ConfigValue.ValueString()); len(errs) > 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid node name",
+			fmt.Sprintf("%s: %q %s (%s)", req.Path, req.ConfigValue.ValueString(), v.Description(ctx), strings.Join(errs, "; ")))
 	}
 }

@@ -39,8 +39,9 @@ func TargetAttributes(k Kind) map[string]schema.Attribute {
 			Optional: true,
 			Description: "The one node to manage. Exactly one of `node_name` and `label_selector` is set. Changing it " +
 				"replaces the resource: the " + k.Plural + " are removed from the old node and set on the new one. " +
-				"A node that does not exist fails the apply before anything is written.",
-			Validators: []validator.String{stringvalidator.LengthBetween(1, 253)},
+				"A name that cannot be a node name (a DNS subdomain: lower-case alphanumerics, `-` and `.`) fails the plan; " +
+				"a node that does not exist fails the apply before anything is written.",
+			Validators: []validator.String{kubeattr.NodeNameValidator{}},
 			PlanModifiers: []planmodifier.String{
 				stringplanmodifier.RequiresReplace(),
 			},

@@ -9,6 +9,7 @@ package nodefield
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -34,6 +35,16 @@ func (i Items) Keys() []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// String lists the items as id=value, sorted: with the ID, it tells apart two resources of
+// the same ID that want different values.
+func (i Items) String() string {
+	parts := make([]string, 0, len(i))
+	for _, k := range i.Keys() {
+		parts = append(parts, k+"="+i[k])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Kind is what one resource type adds to the engine. T is its model, which embeds Base.
@@ -84,13 +95,21 @@ type Op[T any] struct {
 // Writer is a kind's reader and writer of its fields on nodes.
 type Writer interface {
 	nodeops.Writer
-	// Observe returns the resource's items on the node with their live values, and what it
-	// owns there beyond what the API server records.
-	Observe(node *corev1.Node) (Items, []string)
+	// Observe returns the resource's items on the node with their live values, and the record
+	// of what it owns there beyond what the API server records.
+	Observe(node *corev1.Node) (Items, nodeops.Owned)
 	// Releases lists the items whose release removes them from the node (live, nil when
 	// unknown). A refresh records them in the snapshot for the plans after it.
 	Releases(name string, live *corev1.Node) []string
 	// Edit is what applying the operation does to a node with those releases; target says
 	// whether the node is one of the operation's targets.
 	Edit(target bool, releases []string) samerun.Edit
+	// Exclusive names what only one resource may hold on a target node (its field manager,
+	// a taint), the attribute that decides it and the error's title: two resources that
+	// plan the same in one run are refused.
+	Exclusive() (attribute, title string, claims []string)
+	// Shared says why the node as it is now shows another resource under this one's field
+	// manager (it owns what this resource neither sets, set before nor adopted, and a write
+	// would take it away), or "". Always "" for a kind whose ownership is its own record.
+	Shared(node *corev1.Node) string
 }

@@ -69,6 +69,9 @@ func (r *Resource[T, PT]) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	b.ID = types.StringValue(nodeops.FormatID(target, keys))
 	b.DaemonsetImpact = nodeattr.ImpactUnknown(r.client.Options.PredictPlacement)
 	if op, ok := r.planned(ctx, &plan, prev, owned, &resp.Diagnostics); ok {
+		if !r.exclusive(ctx, r.typeName()+" "+nodeops.FormatID(target, keys)+" ("+op.Want.String()+")", names, op, &resp.Diagnostics) {
+			return
+		}
 		result := r.record(ctx, target, keys, "", in, releases, names, op, &resp.Diagnostics)
 		b.DaemonsetImpact = nodeattr.ImpactNull()
 		if result.Predicted {
@@ -81,6 +84,40 @@ func (r *Resource[T, PT]) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// exclusive refuses a plan that shares with another resource what only one may hold on a
+// node: claimed by another resource planned in this run, or found on the node as it is now
+// (the snapshot keeps no managedFields; the node list is read once per process).
+func (r *Resource[T, PT]) exclusive(ctx context.Context, owner string, targets []string, op Op[T], diags *diag.Diagnostics) bool {
+	w := r.kind.Writer(r.client, op)
+	attribute, title, claims := w.Exclusive()
+	at := path.Root(attribute)
+	for _, name := range targets {
+		for _, what := range claims {
+			if other := r.client.Planned.Claim(owner, name, what); other != "" {
+				diags.AddAttributeError(at, title, nodeops.SharedClaimText(owner, other, what, name))
+			}
+		}
+	}
+	if diags.HasError() {
+		return false
+	}
+	list, err := r.client.Nodes.List(ctx)
+	if err != nil {
+		diags.AddError("Cannot list nodes", kube.Explain(err, "list", "nodes"))
+		return false
+	}
+	for _, name := range targets {
+		node := list.Find(name)
+		if node == nil {
+			continue
+		}
+		if text := w.Shared(node); text != "" {
+			diags.AddAttributeError(at, title, owner+": "+text)
+		}
+	}
+	return !diags.HasError()
 }
 
 // inputs are the nodes and DaemonSets a plan reads: the refresh's snapshot when it covers the

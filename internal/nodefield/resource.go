@@ -106,7 +106,8 @@ func (r *Resource[T, PT]) Read(ctx context.Context, req resource.ReadRequest, re
 		resp.Diagnostics.AddError("Cannot list nodes", kube.Explain(err, "list", "nodes"))
 		return
 	}
-	if b.Nodes.IsNull() { // just imported
+	imported := b.Nodes.IsNull()
+	if imported {
 		if owned, ok = r.resolveImport(ctx, &st, target, list, &resp.Diagnostics); !ok {
 			return
 		}
@@ -134,11 +135,19 @@ func (r *Resource[T, PT]) Read(ctx context.Context, req resource.ReadRequest, re
 		if node := nodes[name]; node != nil {
 			items, own := w.Observe(node)
 			observed[name] = items
-			kept.Put(node, own)
+			kept[name] = own
 			existing = append(existing, name)
 		}
 	}
 	current := Items(nodeops.Aggregate(prior, observed, existing))
+	if imported {
+		// The value most nodes carry, as the import chose it; the others are in its warning.
+		for id := range current {
+			if v, ok := prior[id]; ok {
+				current[id] = v
+			}
+		}
+	}
 	resp.Diagnostics.Append(r.kind.SetItems(ctx, &st, current)...)
 	resp.Diagnostics.Append(b.setNodes(ctx, existing)...)
 	b.DaemonsetImpact = nodeattr.ImpactEmpty(r.client.Options.PredictPlacement) // nothing moves relative to the live cluster

@@ -16,10 +16,16 @@ import (
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/nodeops"
 )
 
-// Observe returns the labels the resource owns on the node, those its field manager owns
-// and adopted ones still there, and the adopted ones.
-func (w *writer) Observe(node *corev1.Node) (nodefield.Items, []string) {
+// Observe returns the labels the resource owns on the node, those of its keys that its field
+// manager owns and adopted ones still there, and the adopted ones. Other keys of the manager
+// are another resource's, whatever the manager says.
+func (w *writer) Observe(node *corev1.Node) (nodefield.Items, nodeops.Owned) {
 	owned := managedfields.AppliedLabels(node, w.manager)
+	for k := range owned {
+		if _, ok := w.prior[k]; !ok {
+			delete(owned, k)
+		}
+	}
 	var adopted []string
 	for _, k := range w.adopted.On(node) {
 		if v, ok := node.Labels[k]; ok {
@@ -27,7 +33,7 @@ func (w *writer) Observe(node *corev1.Node) (nodefield.Items, []string) {
 			adopted = append(adopted, k)
 		}
 	}
-	return owned, adopted
+	return owned, nodeops.Owned{UID: node.UID, Items: adopted}
 }
 
 // ResolveImport fills in what `terraform import` cannot know from the ID: the labels' values
@@ -37,7 +43,7 @@ func (labels) ResolveImport(ctx context.Context, st *model, nodes []*corev1.Node
 	var diags diag.Diagnostics
 	target, _ := st.Common().Target()
 	keys := nodefield.Items(elements(st.Labels)).Keys()
-	values := map[string]string{}
+	tally := nodeops.Tally{}
 	var candidates []string
 	first := true
 	for _, node := range nodes {
@@ -47,9 +53,7 @@ func (labels) ResolveImport(ctx context.Context, st *model, nodes []*corev1.Node
 			if !ok {
 				continue
 			}
-			if _, seen := values[k]; !seen {
-				values[k] = v
-			}
+			tally.Add(k, v, node.Name)
 			var ours []string
 			for _, o := range owners[k] {
 				if o.Operation == metav1.ManagedFieldsOperationApply && strings.HasPrefix(o.Manager, kubeattr.FieldManagerPrefix) {
@@ -62,6 +66,10 @@ func (labels) ResolveImport(ctx context.Context, st *model, nodes []*corev1.Node
 				candidates = slices.DeleteFunc(candidates, func(m string) bool { return !slices.Contains(ours, m) })
 			}
 		}
+	}
+	values, disagree := tally.Majority("label")
+	for _, text := range disagree {
+		diags.AddWarning("Nodes disagree", text)
 	}
 	for _, k := range keys {
 		if _, ok := values[k]; !ok {

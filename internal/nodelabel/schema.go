@@ -30,7 +30,8 @@ const description = "Sets labels on one node (`node_name`) or on every node a la
 	"\n\n**Import.** `terraform import` takes `<node_name>:<key>,<key>` (e.g. `k8s-01:logger,team`) or " +
 	"`label_selector:<selector>:<key>,<key>` (e.g. `label_selector:pool=gpu:logger`). When one k8sfleet field manager " +
 	"owns those labels (this resource's state was lost), it becomes the resource's manager; otherwise the labels are " +
-	"adopted, and destroy removes them."
+	"adopted, and destroy removes them. The fleet form reads every node of the selector: when they disagree, the state " +
+	"holds the value most nodes carry and a warning names the others, so the plan shows the change the apply makes."
 
 // attributes are node_label's own: labels and field_manager.
 func attributes() map[string]schema.Attribute {
@@ -48,11 +49,13 @@ func attributes() map[string]schema.Attribute {
 			Optional: true,
 			Computed: true,
 			Description: "The server-side apply field manager that owns this resource's labels; it must start with " +
-				"`k8sfleet`. Unset, create draws `k8sfleet-label-<10 random hex digits>` (the plan shows it as known " +
+				"`k8sfleet` and be at most 128 bytes. Unset, create draws `k8sfleet-label-<10 random hex digits>` (the plan shows it as known " +
 				"after apply) and keeps it, so no two resources share a manager, not even identical ones in two " +
 				"workspaces. Changing it moves ownership of the labels to the new manager; a resource created with an " +
-				"older default keeps the manager it has until it is set here.",
-			Validators: []validator.String{kubeattr.FieldManagerValidator{}},
+				"older default keeps the manager it has until it is set here. Two resources may not share one on a node: " +
+				"the plan fails naming both (or the labels the manager already holds there), since each apply would " +
+				"remove the other's labels.",
+			Validators: []validator.String{kubeattr.FieldManagerValidator{}, kubeattr.FieldManagerLengthValidator{}},
 		},
 	}
 }

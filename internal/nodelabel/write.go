@@ -40,13 +40,18 @@ func (w *writer) ours() []string {
 	return []string{w.manager, w.oldManager}
 }
 
-// precheck lists the conflicts that stop a write unless force: labels another manager owns
-// with a different value, which this resource neither owns nor adopted.
+// Precheck lists the conflicts that stop a write: labels of another resource under this
+// resource's field manager (force cannot help: the manager is the same), and, unless force,
+// labels another manager owns with a different value, which this resource neither owns nor
+// adopted.
 func (w *writer) Precheck(node *corev1.Node) []string {
-	if w.force {
-		return nil
-	}
 	var out []string
+	if text := w.Shared(node); text != "" {
+		out = append(out, text)
+	}
+	if w.force {
+		return out
+	}
 	for _, c := range managedfields.LabelConflicts(node, w.want, w.ours(), w.adopted.On(node)) {
 		out = append(out, nodeops.LabelConflictText(node.Name, c))
 	}
@@ -68,10 +73,49 @@ func (w *writer) Set(ctx context.Context, name string, fresh *corev1.Node) (node
 	})
 }
 
-// Clear releases every label of the resource on one node.
+// Exclusive is the field manager: server-side apply gives a manager exactly the labels of its
+// last apply, so two resources sharing one take each other's labels away.
+// A manager still unknown (drawn at create) is the resource's own.
+func (w *writer) Exclusive() (string, string, []string) {
+	if w.manager == "" {
+		return "field_manager", "", nil
+	}
+	return "field_manager", "Field manager shared", []string{"field manager " + w.manager}
+}
+
+// Shared names the labels of another resource under this resource's field manager.
+func (w *writer) Shared(node *corev1.Node) string {
+	if keys := w.unexplained(node); len(keys) > 0 {
+		return nodeops.SharedManagerText(node.Name, w.manager, keys)
+	}
+	return ""
+}
+
+// unexplained lists the labels the field manager owns on the node that this resource neither
+// sets, set before, nor adopted.
+func (w *writer) unexplained(node *corev1.Node) []string {
+	var out []string
+	adopted := w.adopted.On(node)
+	for k := range managedfields.AppliedLabels(node, w.manager) {
+		_, wanted := w.want[k]
+		_, had := w.prior[k]
+		if !wanted && !had && !slices.Contains(adopted, k) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Clear releases every label of the resource on one node; labels of another resource under
+// the same field manager stay with it.
 func (w *writer) Clear(ctx context.Context, name string, fresh *corev1.Node) error {
 	return nodeops.Retry(ctx, w.client.Clientset, name, fresh, func(node *corev1.Node) error {
-		node, err := w.apply(ctx, node, w.manager, nil, false)
+		keep := map[string]string{}
+		for _, k := range w.unexplained(node) {
+			keep[k] = node.Labels[k]
+		}
+		node, err := w.apply(ctx, node, w.manager, keep, false)
 		if err != nil {
 			return err
 		}

@@ -37,6 +37,27 @@ func TaintConflictText(node string, t corev1.Taint) string {
 		"set force = true to adopt it, or import it; an adopted taint is removed on destroy", taintid.Format(t), node)
 }
 
+// SharedManagerText says that the resource's field manager owns labels the resource does not
+// set: server-side apply would take them away, and the other resource would take ours.
+func SharedManagerText(node, manager string, keys []string) string {
+	return fmt.Sprintf("field manager %s already owns %s %s on node %s, which this resource does not set: another "+
+		"k8sfleet_node_label (in this or another workspace) uses the same field_manager, or an apply of this resource "+
+		"was interrupted. A field manager holds exactly the labels of its last apply, so each resource's apply would "+
+		"remove the other's labels. Give each resource its own field_manager (unset, every resource draws its own), "+
+		"or remove the labels (kubectl label node %s %s-)", manager, plural(len(keys), "label", "labels"),
+		strings.Join(keys, ", "), node, node, strings.Join(keys, "- "))
+}
+
+// SharedClaimText says that two resources planned in one run hold the same thing on a node
+// (first and second sorted, so the text is the same whichever was planned first).
+func SharedClaimText(first, second, what, node string) string {
+	if second < first {
+		first, second = second, first
+	}
+	return fmt.Sprintf("%s and %s both use %s on node %s; only one resource can hold it, and each apply would "+
+		"take it from the other. Give each resource its own, or manage it in one of them", first, second, what, node)
+}
+
 // MissingNodesText names nodes that do not exist; nothing was written.
 func MissingNodesText(names []string) string {
 	return fmt.Sprintf("%s %s not exist, so nothing was changed; check node_name or the cluster, "+

@@ -26,6 +26,23 @@ type Ownership map[string]Owned
 type Owned struct {
 	UID   k8stypes.UID `json:"uid,omitempty"`
 	Items []string     `json:"items"`
+	// Marks are, per item, what it looked like when the resource last wrote it or a refresh
+	// confirmed it (a taint's value and timeAdded): an item that no longer looks so was
+	// removed and set again by someone else, and is theirs. Items without one are judged by
+	// identity alone (records written before marks were kept, labels).
+	Marks map[string]string `json:"marks,omitempty"`
+	// Version is the node's resourceVersion when the marks were taken: a node still at it
+	// has not changed since.
+	Version string `json:"version,omitempty"`
+}
+
+// Record returns what the resource owns on the node object, with its marks.
+func (o Ownership) Record(node *corev1.Node) (Owned, bool) {
+	rec, ok := o[node.Name]
+	if !ok || (rec.UID != "" && rec.UID != node.UID) {
+		return Owned{}, false
+	}
+	return rec, true
 }
 
 // On returns what the resource owns on the node; a record of another node object with the
@@ -99,7 +116,17 @@ func (o Ownership) Save(ctx context.Context, p privateState) diag.Diagnostics {
 		if len(rec.Items) > 0 {
 			items := slices.Clone(rec.Items)
 			sort.Strings(items)
-			clean[node] = Owned{UID: rec.UID, Items: slices.Compact(items)}
+			items = slices.Compact(items)
+			var marks map[string]string
+			for _, it := range items {
+				if m, ok := rec.Marks[it]; ok {
+					if marks == nil {
+						marks = map[string]string{}
+					}
+					marks[it] = m
+				}
+			}
+			clean[node] = Owned{UID: rec.UID, Items: items, Marks: marks, Version: rec.Version}
 		}
 	}
 	raw, err := json.Marshal(clean)

@@ -1,8 +1,11 @@
 package nodeops
 
 import (
+	"context"
 	"reflect"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -71,5 +74,36 @@ func TestOwnershipByNodeObject(t *testing.T) {
 	}
 	if got := o.On(again); got != nil {
 		t.Errorf("a node registered again under the name owns %v of ours", got)
+	}
+}
+
+// memPrivate is private state in memory.
+type memPrivate map[string][]byte
+
+func (m memPrivate) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return m[key], nil
+}
+
+func (m memPrivate) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+	m[key] = value
+	return nil
+}
+
+// TestOwnershipKeepsMarks: the marks and the version survive a save and a load; marks of
+// items no longer owned are dropped.
+func TestOwnershipKeepsMarks(t *testing.T) {
+	p := memPrivate{}
+	o := Ownership{"n1": {UID: "u1", Items: []string{"own:NoSchedule"}, Version: "42",
+		Marks: map[string]string{"own:NoSchedule": "value=ours", "gone:NoSchedule": "value=x"}}}
+	if diags := o.Save(context.Background(), p); diags.HasError() {
+		t.Fatal(diags)
+	}
+	got, diags := LoadOwnership(context.Background(), p)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	want := Owned{UID: "u1", Items: []string{"own:NoSchedule"}, Version: "42", Marks: map[string]string{"own:NoSchedule": "value=ours"}}
+	if !reflect.DeepEqual(got["n1"], want) {
+		t.Errorf("loaded %+v, want %+v", got["n1"], want)
 	}
 }

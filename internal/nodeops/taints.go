@@ -75,6 +75,16 @@ func MergeTaints(live []corev1.Taint, owned []taintid.ID, want []corev1.Taint, n
 	return p
 }
 
+// TaintMark is what tells a taint from the same key and effect removed and set again: its
+// value and the time it was added (NoExecute taints carry one).
+func TaintMark(t corev1.Taint) string {
+	mark := "value=" + t.Value
+	if t.TimeAdded != nil {
+		mark += " added=" + t.TimeAdded.UTC().Format(time.RFC3339)
+	}
+	return mark
+}
+
 // FindTaint returns the node's taint with the identity.
 func FindTaint(taints []corev1.Taint, id taintid.ID) (corev1.Taint, bool) {
 	for _, t := range taints {

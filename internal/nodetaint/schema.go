@@ -27,7 +27,9 @@ const description = "Sets taints on one node (`node_name`) or on every node a la
 	"list that server-side apply cannot share between managers, so every write reads the node, changes only this " +
 	"resource's taints and writes the list back under the node's resourceVersion (field manager `" + FieldManager +
 	"`), reading again and retrying when someone else wrote in between: a concurrent writer's taints are never lost, " +
-	"and neither are ours. Refresh reports only this resource's taints, with their live values. Removing a taint from " +
+	"and neither are ours. Refresh reports only this resource's taints. A taint of the same key and effect that " +
+	"someone else removed and set again, or set to another value or `timeAdded`, is theirs: refresh drops it, and " +
+	"update and destroy, which check the node again before they write, leave it. Removing a taint from " +
 	"`taints`, and destroy, remove only this resource's taints. Taints of other tools, of other `k8sfleet_node_taint` " +
 	"resources and of the node lifecycle controller are left alone, as are all labels.\n\n**Conflicts.** A taint with the " +
 	"same key and effect that is already on a node and was not set by this resource is a conflict error, unless " +
@@ -37,7 +39,8 @@ const description = "Sets taints on one node (`node_name`) or on every node a la
 	"controller and the TaintNodesByCondition admission plugin own them. `node.kubernetes.io/out-of-service` is allowed." +
 	"\n\n**Import.** `terraform import` takes `<node_name>:<key>:<Effect>,...` (e.g. `k8s-01:gpu:NoSchedule,gpu:NoExecute`) " +
 	"or `label_selector:<selector>:<key>:<Effect>,...` (e.g. `label_selector:pool=gpu:gpu:NoSchedule`); the imported " +
-	"taints are adopted."
+	"taints are adopted. The fleet form reads every node of the selector: when their values disagree, the state holds " +
+	"the value most nodes carry and a warning names the others."
 
 var effects = []string{"NoSchedule", "PreferNoSchedule", "NoExecute"}
 

@@ -32,12 +32,23 @@ type writer struct {
 
 var _ nodefield.Writer = &writer{}
 
-// ownedOn is what the resource owns on the node object.
+// ownedOn is what the resource owns on the node object. A taint that no longer has the
+// value and timeAdded the resource last wrote or a refresh saw was removed and set again by
+// someone else: it is theirs, whatever the identity says.
 func (w *writer) ownedOn(node *corev1.Node) []taintid.ID {
 	if w.owned == nil { // no record yet: what state lists
 		return parseIDs(w.fallback)
 	}
-	return parseIDs(w.owned.On(node))
+	rec, _ := w.owned.Record(node)
+	ids := parseIDs(rec.Items)
+	if rec.Version != "" && rec.Version == node.ResourceVersion {
+		return ids // the node has not changed since the marks were taken
+	}
+	return slices.DeleteFunc(ids, func(id taintid.ID) bool {
+		mark, marked := rec.Marks[id.String()]
+		live, present := nodeops.FindTaint(node.Spec.Taints, id)
+		return marked && present && nodeops.TaintMark(live) != mark
+	})
 }
 
 // ownedOnName is ownedOn for a node that may not be known (nil) at plan time.
@@ -77,18 +88,39 @@ func (w *writer) Precheck(node *corev1.Node) []string {
 func (w *writer) Set(ctx context.Context, name string, fresh *corev1.Node) (nodeops.Owned, error) {
 	return nodeops.Guarded(ctx, w.client.Clientset, name, fresh, w.Precheck, func(node *corev1.Node) (nodeops.Owned, error) {
 		plan := nodeops.MergeTaints(node.Spec.Taints, w.ownedOn(node), w.want, time.Now())
-		owned := nodeops.Owned{UID: node.UID}
+		updated, err := w.write(ctx, node, plan.Taints)
+		if err != nil {
+			return nodeops.Owned{UID: node.UID}, err
+		}
+		owned := nodeops.Owned{UID: node.UID, Marks: map[string]string{}, Version: updated.ResourceVersion}
 		for _, id := range plan.Owned {
 			owned.Items = append(owned.Items, id.String())
+			if t, ok := nodeops.FindTaint(updated.Spec.Taints, id); ok {
+				owned.Marks[id.String()] = nodeops.TaintMark(t)
+			}
 		}
-		return owned, w.write(ctx, node, plan.Taints)
+		return owned, nil
 	})
 }
+
+// Exclusive are the wanted taints: a node holds one taint per key and effect, and two
+// resources setting it would take it from each other.
+func (w *writer) Exclusive() (string, string, []string) {
+	claims := make([]string, 0, len(w.want))
+	for _, t := range w.want {
+		claims = append(claims, "taint "+taintid.Of(t).String())
+	}
+	return "taints", "Taint set by two resources", claims
+}
+
+// Shared is always "": a taint's owner is this resource's record, not a field manager.
+func (w *writer) Shared(*corev1.Node) string { return "" }
 
 // Clear removes the resource's taints from one node.
 func (w *writer) Clear(ctx context.Context, name string, fresh *corev1.Node) error {
 	return nodeops.Retry(ctx, w.client.Clientset, name, fresh, func(node *corev1.Node) error {
-		return w.write(ctx, node, nodeops.MergeTaints(node.Spec.Taints, w.ownedOn(node), nil, time.Now()).Taints)
+		_, err := w.write(ctx, node, nodeops.MergeTaints(node.Spec.Taints, w.ownedOn(node), nil, time.Now()).Taints)
+		return err
 	})
 }
 
@@ -117,7 +149,8 @@ func (w *writer) Revert(ctx context.Context, name string, before *corev1.Node) e
 		if !changed {
 			return nil
 		}
-		return w.write(ctx, node, out)
+		_, err := w.write(ctx, node, out)
+		return err
 	})
 }
 
@@ -135,23 +168,23 @@ func (w *writer) Leftover(name string) string {
 // write replaces the node's taints under its resourceVersion, so that a concurrent write
 // makes this one fail with a conflict (and be retried on a fresh read) instead of being lost.
 // A merge patch touches nothing but the taints: the node may be this process's trimmed copy.
-// taints nil means nothing changes.
-func (w *writer) write(ctx context.Context, node *corev1.Node, taints []corev1.Taint) error {
+// taints nil means nothing changes. It returns the node as written (as it was, unchanged).
+func (w *writer) write(ctx context.Context, node *corev1.Node, taints []corev1.Taint) (*corev1.Node, error) {
 	if taints == nil {
-		return nil
+		return node, nil
 	}
 	patch, err := json.Marshal(map[string]any{
 		"metadata": map[string]any{"resourceVersion": node.ResourceVersion},
 		"spec":     map[string]any{"taints": taints},
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	updated, err := w.client.Clientset.CoreV1().Nodes().Patch(ctx, node.Name, types.MergePatchType, patch,
 		metav1.PatchOptions{FieldManager: FieldManager})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	w.client.Nodes.Remember(updated)
-	return nil
+	return updated, nil
 }

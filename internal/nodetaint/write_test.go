@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -73,5 +75,46 @@ func TestWriteLosesNothingOnConflict(t *testing.T) {
 	}
 	if !raced {
 		t.Error("the race was not staged")
+	}
+}
+
+// TestOwnedOnJudgesByMark: a taint whose value or timeAdded is no longer what the record
+// marks was set again by someone else and is not ours; a node still at the recorded
+// resourceVersion, or a taint without a mark, is judged by identity.
+func TestOwnedOnJudgesByMark(t *testing.T) {
+	at := metav1.NewTime(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	later := metav1.NewTime(at.Add(time.Minute))
+	ours := corev1.Taint{Key: "own", Value: "ours", Effect: corev1.TaintEffectPreferNoSchedule}
+	evict := corev1.Taint{Key: "evict", Value: "v", Effect: corev1.TaintEffectNoExecute, TimeAdded: &at}
+	record := nodeops.Owned{UID: "u1", Items: []string{"own:PreferNoSchedule", "evict:NoExecute"}, Version: "7",
+		Marks: map[string]string{"own:PreferNoSchedule": nodeops.TaintMark(ours), "evict:NoExecute": nodeops.TaintMark(evict)}}
+	node := func(version string, taints ...corev1.Taint) *corev1.Node {
+		return &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n", UID: "u1", ResourceVersion: version}, Spec: corev1.NodeSpec{Taints: taints}}
+	}
+	theirs, readded := ours, evict
+	theirs.Value, readded.TimeAdded = "user", &later
+	unmarked := record
+	unmarked.Marks = nil
+	for _, tc := range []struct {
+		name  string
+		rec   nodeops.Owned
+		node  *corev1.Node
+		owned []string
+	}{
+		{"unchanged", record, node("8", ours, evict), []string{"evict:NoExecute", "own:PreferNoSchedule"}},
+		{"value set again", record, node("8", theirs, evict), []string{"evict:NoExecute"}},
+		{"NoExecute added again", record, node("8", ours, readded), []string{"own:PreferNoSchedule"}},
+		{"same resourceVersion", record, node("7", theirs, readded), []string{"evict:NoExecute", "own:PreferNoSchedule"}},
+		{"no marks", unmarked, node("8", theirs, readded), []string{"evict:NoExecute", "own:PreferNoSchedule"}},
+	} {
+		w := &writer{owned: nodeops.Ownership{"n": tc.rec}}
+		var got []string
+		for _, id := range w.ownedOn(tc.node) {
+			got = append(got, id.String())
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tc.owned) {
+			t.Errorf("%s: owned %v, want %v", tc.name, got, tc.owned)
+		}
 	}
 }

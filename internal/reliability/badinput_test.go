@@ -105,7 +105,17 @@ annotations = { "-bad-" = "x" }`), `not a valid annotation key`, false},
 		{"int-or-string empty", ds("", `update_strategy = { rolling_update = { max_unavailable = "" } }`, ""), `max_unavailable`, false},
 		{"host_network not a bool", ds(`host_network = "sometimes"`, "", ""), `(?s)host_network.*bool required|a bool is required`, false},
 		{"template label value", strings.Replace(ds("", "", ""), `metadata = { labels = { app = "bad" } }`, `metadata = { labels = { app = "bad", x = "`+long+`" } }`, 1), `not a valid label value`, false},
+		{"daemonset timeout zero", strings.Replace(ds("", "", ""), "spec = {", "timeouts = { update = \"0s\" }\n  spec = {", 1), `timeouts.update: "0s" must be a positive Go duration`, false},
+		{"daemonset field_manager 200 bytes", strings.Replace(ds("", "", ""), "spec = {", "field_manager = \"k8sfleet-"+strings.Repeat("m", 191)+"\"\n  spec = {", 1), `field_manager is 200 bytes long; it must be at most 128 bytes`, false},
 		// Node labels.
+		{"label timeout negative", label(`node_name = "k8s-01"
+labels = { team = "x" }
+timeouts = { create = "-1s" }`), `timeouts.create: "-1s" must be a positive Go duration`, false},
+		{"label field_manager 200 bytes", label(`node_name = "k8s-01"
+field_manager = "k8sfleet-` + strings.Repeat("m", 191) + `"
+labels = { team = "x" }`), `field_manager is 200 bytes long; it must be at most 128 bytes`, false},
+		{"label node name", label(`node_name = "Bad_Node"
+labels = { team = "x" }`), `Invalid node name`, false},
 		{"label key", label(`node_name = "k8s-01"
 labels = { "bad key" = "x" }`), `(?i)label key`, false},
 		{"label value", label(`node_name = "k8s-01"
@@ -139,6 +149,11 @@ taints = [{ key = "node.kubernetes.io/unschedulable", effect = "NoSchedule" }]`)
 taints = [{ key = "bad key", effect = "NoSchedule" }]`), `Invalid taint key`, false},
 		{"taint value", taint(`node_name = "k8s-01"
 taints = [{ key = "gpu", value = "has spaces", effect = "NoSchedule" }]`), `Invalid taint value`, false},
+		{"taint timeout zero", taint(`node_name = "k8s-01"
+taints = [{ key = "gpu", effect = "NoSchedule" }]
+timeouts = { delete = "0s" }`), `timeouts.delete: "0s" must be a positive Go duration`, false},
+		{"taint node name", taint(`node_name = "Bad_Node"
+taints = [{ key = "gpu", effect = "NoSchedule" }]`), `(?s)Invalid node name.*node_name: "Bad_Node" must be a node name`, false},
 		{"taint unknown node", taint(`node_name = "no-such-node"
 taints = [{ key = "gpu", effect = "NoSchedule" }]`), `no-such-node`, true},
 	}

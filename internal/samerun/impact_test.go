@@ -114,3 +114,24 @@ func TestImpactOfKeptPods(t *testing.T) {
 		t.Errorf("a NoExecute taint: %+v, want %+v", got, want)
 	}
 }
+
+// TestStoreClaim: the first owner of a claim on a node keeps it; the same owner may claim
+// again (the re-plan during apply); other nodes and other claims are separate.
+func TestStoreClaim(t *testing.T) {
+	s := NewStore()
+	if other := s.Claim("a", "n1", "field manager m"); other != "" {
+		t.Fatalf("first claim: %q", other)
+	}
+	if other := s.Claim("a", "n1", "field manager m"); other != "" {
+		t.Fatalf("same owner again: %q", other)
+	}
+	if other := s.Claim("b", "n1", "field manager m"); other != "a" {
+		t.Fatalf("second owner: %q, want a", other)
+	}
+	if other := s.Claim("b", "n2", "field manager m"); other != "" {
+		t.Fatalf("another node: %q", other)
+	}
+	if other := s.Claim("b", "n1", "field manager x"); other != "" {
+		t.Fatalf("another claim: %q", other)
+	}
+}

@@ -28,10 +28,26 @@ type Edit struct {
 type Store struct {
 	mu      sync.Mutex
 	planned map[string]map[string]Edit // owner -> node -> edit
+	claims  map[string]string          // node and what -> owner
 }
 
 // NewStore returns an empty store.
-func NewStore() *Store { return &Store{planned: map[string]map[string]Edit{}} }
+func NewStore() *Store {
+	return &Store{planned: map[string]map[string]Edit{}, claims: map[string]string{}}
+}
+
+// Claim records that owner holds what (a field manager, a taint) on the node alone, and
+// returns the other owner that claimed it first in this run, or "".
+func (s *Store) Claim(owner, node, what string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := node + "\x00" + what
+	if other, ok := s.claims[key]; ok && other != owner {
+		return other
+	}
+	s.claims[key] = owner
+	return ""
+}
 
 // Record stores the edits one resource plans (owner identifies the resource); a new record
 // for the same owner replaces the old one.
