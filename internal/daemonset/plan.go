@@ -178,11 +178,11 @@ func templateOf(spec types.Object) attr.Value {
 	return spec.Attributes()["template"]
 }
 
-// changed reports whether the configuration differs from what the state holds.
+// changed reports whether the configuration differs from what the state holds in what the
+// apply writes (settings.go): wait_for_rollout and timeouts are the provider's alone.
 func changed(plan, state *model) bool {
 	return !plan.Metadata.Equal(state.Metadata) || !plan.Spec.Equal(state.Spec) ||
-		!plan.FieldManager.Equal(state.FieldManager) || !plan.Force.Equal(state.Force) ||
-		!plan.WaitForRollout.Equal(state.WaitForRollout) || !plan.Timeouts.Equal(state.Timeouts)
+		!plan.FieldManager.Equal(state.FieldManager) || !plan.Force.Equal(state.Force)
 }
 
 // replaceOnSelectorChange plans a replacement: spec.selector is immutable.

@@ -134,6 +134,9 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if r.settingsOnly(ctx, req, &plan, resp) {
+		return
+	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
 	takeOver := r.beforeTakeover(ctx, req, &plan, &resp.Diagnostics)
