@@ -114,7 +114,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 	imported, diags := req.Private.GetKey(ctx, privateImported)
 	resp.Diagnostics.Append(diags...)
 	prior := state
-	resp.Diagnostics.Append(state.fromLive(ctx, ds, len(imported) > 0)...)
+	resp.Diagnostics.Append(r.readLive(ctx, &state, ds, len(imported) > 0)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
