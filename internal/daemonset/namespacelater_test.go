@@ -65,7 +65,7 @@ func TestAccDaemonSet_namespaceCreatedInTheSameRun(t *testing.T) {
 	if err == nil {
 		t.Fatalf("the apply into namespace %s, which nobody creates, succeeds:\n%s", never, out)
 	}
-	if !wrapped(`namespace "`+never+`" does not exist: create it first`).MatchString(out) {
+	if !wrapped(`namespace "` + never + `" does not exist: create it first`).MatchString(out) {
 		t.Fatalf("the apply's error does not say the namespace is missing:\n%s", out)
 	}
 }

@@ -62,12 +62,11 @@ func install(ctx context.Context, t *testing.T, c kubernetes.Interface, how, man
 	t.Helper()
 	switch how {
 	case "server-side":
-		var obj map[string]any
+		var obj metav1.PartialObjectMetadata
 		if err := json.Unmarshal([]byte(manifest), &obj); err != nil {
 			t.Fatal(err)
 		}
-		name := obj["metadata"].(map[string]any)["name"].(string)
-		if _, err := c.AppsV1().DaemonSets("default").Patch(ctx, name, k8stypes.ApplyPatchType, []byte(manifest), metav1.PatchOptions{FieldManager: "kubectl"}); err != nil {
+		if _, err := c.AppsV1().DaemonSets("default").Patch(ctx, obj.Name, k8stypes.ApplyPatchType, []byte(manifest), metav1.PatchOptions{FieldManager: "kubectl"}); err != nil {
 			t.Fatal(err)
 		}
 	case "create":
