@@ -53,9 +53,13 @@ func (r *Resource) modifyPlan(ctx context.Context, req resource.ModifyPlanReques
 	config := plan // what the apply sends; the plan may keep prior values stored the same
 	dryRunDone := false
 	if state != nil {
+		reported := len(resp.Diagnostics)
 		dryRunDone = r.planStoredForm(ctx, req, &plan, state, resp)
 		if resp.Diagnostics.HasError() {
 			return
+		}
+		if !changed(&plan, state) {
+			resp.Diagnostics = withoutWarningsAfter(resp.Diagnostics, reported)
 		}
 	}
 	if state != nil && !changed(&plan, state) {

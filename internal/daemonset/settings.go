@@ -3,6 +3,7 @@ package daemonset
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
@@ -18,4 +19,17 @@ func (r *Resource) settingsOnly(ctx context.Context, req resource.UpdateRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(plan.setIdentity(ctx, resp.Identity)...)
 	return true
+}
+
+// withoutWarningsAfter drops the warnings added after the first n diagnostics: those of a dry run
+// (a conflict with another manager) say what an apply would meet, and a plan that writes
+// nothing meets nothing.
+func withoutWarningsAfter(diags diag.Diagnostics, n int) diag.Diagnostics {
+	out := diags[:n:n]
+	for _, d := range diags[n:] {
+		if d.Severity() != diag.SeverityWarning {
+			out = append(out, d)
+		}
+	}
+	return out
 }

@@ -141,6 +141,9 @@ func TestAccDaemonSet_settingsOnlyWriteNothing(t *testing.T) {
 			if err != nil || !strings.Contains(out, "0 added, 1 changed") {
 				t.Fatalf("the settings-only change does not apply: %v\n%s", err, out)
 			}
+			if strings.Contains(out, "Another field manager owns fields") {
+				t.Errorf("the settings-only change warns of a conflict it cannot meet:\n%s", out)
+			}
 			after, err := c.Client.AppsV1().DaemonSets("default").Get(ctx, name, metav1.GetOptions{})
 			if err != nil {
 				t.Fatal(err)
