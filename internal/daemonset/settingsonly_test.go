@@ -170,7 +170,7 @@ func TestAccDaemonSet_settingsOnlyWriteNothing(t *testing.T) {
 				t.Fatalf("the plan of the image change fails: %v\n%s", err, planned)
 			}
 			warned := conflicts(planned)
-			if len(warned) == 0 || !strings.Contains(planned, "The apply will fail on these fields unless force = true") {
+			if len(warned) == 0 || !wrapped("The apply will fail on these fields unless force = true").MatchString(planned) {
 				t.Fatalf("the plan of the image change does not say which fields kubectl holds:\n%s", planned)
 			}
 			applied, err := cli.Run(ctx, "apply", "-auto-approve")
