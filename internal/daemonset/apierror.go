@@ -2,6 +2,7 @@ package daemonset
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,15 +16,15 @@ import (
 )
 
 // appendAPIError adds an API error as diagnostics: one per field the server names as invalid,
-// at that field's attribute so that Terraform shows the line to change, else one for the
-// resource.
+// at that field's attribute so that Terraform shows the line to change, and named by the
+// attribute with the API's own field path in parentheses; else one for the resource.
 func appendAPIError(diags *diag.Diagnostics, summary string, err error) {
 	var status apierrors.APIStatus
-	if apierrors.IsInvalid(err) && errors.As(err, &status) && status.Status().Details != nil {
+	if !isConflict(err) && errors.As(err, &status) && status.Status().Details != nil {
 		added := false
 		for _, c := range status.Status().Details.Causes {
 			if p, ok := attributePath(c.Field); ok {
-				diags.AddAttributeError(p, summary, c.Field+": "+c.Message)
+				diags.AddAttributeError(p, summary, fieldMessage(p, c.Field, c.Message))
 				added = true
 			}
 		}
@@ -31,7 +32,13 @@ func appendAPIError(diags *diag.Diagnostics, summary string, err error) {
 			return
 		}
 	}
-	diags.AddError(summary, kube.Explain(err, "patch", "daemonsets"))
+	diags.AddError(summary, kube.Explain(err, "patch", "daemonsets")+missingDependencyHint(err))
+}
+
+// fieldMessage says what the server found wrong with the attribute at p, the API's field path
+// beside it for those who read the Kubernetes documentation.
+func fieldMessage(p path.Path, field, msg string) string {
+	return fmt.Sprintf("%s (%s): %s", p, field, msg)
 }
 
 var fieldStep = regexp.MustCompile(`^([A-Za-z0-9_]+)((?:\[[^\]]*\])*)$`)

@@ -159,8 +159,12 @@ func (r *Resource) dryRunCreate(ctx context.Context, want *desired) map[string]a
 
 // reportDryRun turns a dry-run error into the plan's diagnostic. A field another manager owns
 // is a warning: the apply fails on it unless force is set, but a destroy, which plans with
-// the same configuration first, must not. An object the server rejects is an error.
+// the same configuration first, must not. So is a namespace that does not exist yet
+// (dryrun.go). An object the server rejects is an error.
 func reportDryRun(err error, diags *diag.Diagnostics) {
+	if reportMissingDependency(err, diags) {
+		return
+	}
 	if isConflict(err) {
 		diags.AddWarning("Another field manager owns fields this DaemonSet sets",
 			kube.Explain(err, "patch", "daemonsets")+". The apply will fail on these fields unless force = true.")

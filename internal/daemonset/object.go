@@ -179,12 +179,18 @@ func mergedManager(ds *appsv1.DaemonSet) (metav1.ManagedFieldsEntry, error) {
 
 // fromLive sets metadata and spec of m from the live object.
 func (m *model) fromLive(ctx context.Context, ds *appsv1.DaemonSet, imported bool) diag.Diagnostics {
-	var diags diag.Diagnostics
 	owned, err := ownedFields(ds, m.FieldManager.ValueString(), imported)
 	if err != nil {
+		var diags diag.Diagnostics
 		diags.AddError("Cannot read the DaemonSet", err.Error())
 		return diags
 	}
+	return m.fromOwned(ds, owned)
+}
+
+// fromOwned sets metadata and spec of m from the fields of the live object it manages.
+func (m *model) fromOwned(ds *appsv1.DaemonSet, owned map[string]any) diag.Diagnostics {
+	var diags diag.Diagnostics
 	ownedMeta, _ := owned["metadata"].(map[string]any)
 	meta, spec, err := valuesFromJSON(ds.Name, ds.Namespace, string(ds.UID), ownedMeta, owned["spec"])
 	if err != nil {

@@ -54,9 +54,13 @@ func (r *Resource) modifyPlan(ctx context.Context, req resource.ModifyPlanReques
 	config := plan // what the apply sends; the plan may keep prior values stored the same
 	dryRunDone := false
 	if state != nil {
+		reported := len(resp.Diagnostics)
 		dryRunDone = r.planStoredForm(ctx, req, &plan, state, resp)
 		if resp.Diagnostics.HasError() {
 			return
+		}
+		if !changed(&plan, state) {
+			resp.Diagnostics = withoutWarningsAfter(resp.Diagnostics, reported)
 		}
 	}
 	if state != nil && !changed(&plan, state) {
@@ -196,11 +200,11 @@ func templateOf(spec types.Object) attr.Value {
 	return spec.Attributes()["template"]
 }
 
-// changed reports whether the configuration differs from what the state holds.
+// changed reports whether the configuration differs from what the state holds in what the
+// apply writes (settings.go): wait_for_rollout and timeouts are the provider's alone.
 func changed(plan, state *model) bool {
 	return !plan.Metadata.Equal(state.Metadata) || !plan.Spec.Equal(state.Spec) ||
-		!plan.FieldManager.Equal(state.FieldManager) || !plan.Force.Equal(state.Force) ||
-		!plan.WaitForRollout.Equal(state.WaitForRollout) || !plan.Timeouts.Equal(state.Timeouts)
+		!plan.FieldManager.Equal(state.FieldManager) || !plan.Force.Equal(state.Force)
 }
 
 // replaceOnSelectorChange plans a replacement: spec.selector is immutable.

@@ -244,10 +244,11 @@ func TestModifyPlan_updateFromSnapshot(t *testing.T) {
 			req := resource.ModifyPlanRequest{Plan: plan, State: tfsdk.State{Schema: sch, Raw: state.Raw}, Config: tfsdk.Config{Schema: sch, Raw: config.Raw}}
 			resp := &resource.ModifyPlanResponse{Plan: plan}
 			if !tc.tolerate {
-				// Same spec as the state: change a managed attribute so that the plan is an update.
+				// Same spec as the state: change how the apply writes so that the plan is an
+				// update (wait_for_rollout alone writes nothing and predicts nothing).
 				var cm model
 				plan.Get(ctx, &cm)
-				cm.WaitForRollout = types.BoolValue(false)
+				cm.Force = types.BoolValue(true)
 				plan.Set(ctx, &cm)
 				req.Plan, resp.Plan = plan, plan
 			}

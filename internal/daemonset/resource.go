@@ -121,7 +121,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 	imported, diags := req.Private.GetKey(ctx, privateImported)
 	resp.Diagnostics.Append(diags...)
 	prior := state
-	resp.Diagnostics.Append(state.fromLive(ctx, ds, len(imported) > 0)...)
+	resp.Diagnostics.Append(r.readLive(ctx, &state, ds, len(imported) > 0)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -139,6 +139,9 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 	var plan model
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.settingsOnly(ctx, req, &plan, resp) {
 		return
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)

@@ -32,7 +32,9 @@ func (r *Resource) ValidateConfig(ctx context.Context, req resource.ValidateConf
 		return
 	}
 	for _, p := range problems(want) {
-		resp.Diagnostics.AddAttributeError(p.path, "Invalid DaemonSet", p.msg)
+		// Terraform shows an attribute nested in an object on the resource's line: the text
+		// names it.
+		resp.Diagnostics.AddAttributeError(p.path, "Invalid DaemonSet", p.path.String()+": "+p.msg)
 	}
 }
 
