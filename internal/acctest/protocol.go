@@ -67,4 +67,3 @@ func ProtocolServer(t *testing.T, client *kube.Client) Server {
 	}
 	return full
 }
-
