@@ -90,6 +90,7 @@ else
     TestAccDaemonSet_identity
     TestAccDaemonSet_walkthrough
     TestAccDaemonSetList_query
+    TestAccDaemonSetList_generatedConfigAdopts
     TestAccDaemonSetRestart_action
   )
   run=$(IFS='|'; echo "^(${matrix[*]})\$")
