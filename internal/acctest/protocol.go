@@ -31,8 +31,9 @@ var _ provider.Provider = clientProvider{}
 
 // Server is the protocol 6 server with list resources and actions.
 type Server interface {
-	tfprotov6.ProviderServerWithListResource
-	tfprotov6.ProviderServerWithActions
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
 }
 
 // ProtocolServer is the provider's protocol 6 server, configured with client, for tests that

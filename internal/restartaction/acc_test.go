@@ -93,7 +93,7 @@ func TestAccDaemonSetRestart_action(t *testing.T) {
 		}
 		owner := ""
 		for _, e := range ds.ManagedFields {
-			if e.FieldsV1 != nil && regexp.MustCompile(`restartedAt`).Match(e.FieldsV1.Raw) {
+			if e.FieldsV1 != nil && regexp.MustCompile(`restartedAt`).Match(e.FieldsV1.GetRawBytes()) {
 				owner = e.Manager
 			}
 		}

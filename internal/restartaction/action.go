@@ -93,13 +93,12 @@ func (a *Action) Invoke(ctx context.Context, req action.InvokeRequest, resp *act
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	r := restart{client: a.client, ns: ns, name: m.Name.ValueString(), progress: resp.SendProgress}
-	ds, err := r.write(ctx)
-	if err != nil {
+	if err := r.write(ctx); err != nil {
 		resp.Diagnostics.AddError("Cannot restart the DaemonSet", err.Error())
 		return
 	}
 	if m.Wait.IsNull() || m.Wait.ValueBool() {
-		if err := r.wait(ctx, ds, timeout); err != nil {
+		if err := r.wait(ctx, timeout); err != nil {
 			resp.Diagnostics.AddError("DaemonSet restart did not finish", err.Error())
 		}
 	}
@@ -116,29 +115,28 @@ type restart struct {
 
 // write refuses OnDelete DaemonSets (docs: the restart action), then patches the template's
 // restartedAt annotation as kubectl does, under daemonset.RestartFieldManager.
-func (r *restart) write(ctx context.Context) (*appsv1.DaemonSet, error) {
+func (r *restart) write(ctx context.Context) error {
 	api := r.client.Clientset.AppsV1().DaemonSets(r.ns)
 	ds, err := api.Get(ctx, r.name, metav1.GetOptions{})
 	if err != nil {
-		return nil, errors.New(kube.Explain(err, "get", "daemonsets"))
+		return errors.New(kube.Explain(err, "get", "daemonsets"))
 	}
 	if ds.Spec.UpdateStrategy.Type == appsv1.OnDeleteDaemonSetStrategyType {
-		return nil, errors.New(onDeleteRefusal(ds))
+		return errors.New(onDeleteRefusal(ds))
 	}
 	r.stamp = time.Now().Format(time.RFC3339)
 	patch, err := json.Marshal(map[string]any{"spec": map[string]any{"template": map[string]any{
 		"metadata": map[string]any{"annotations": map[string]string{RestartedAtAnnotation: r.stamp}},
 	}}})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	ds, err = api.Patch(ctx, r.name, k8stypes.StrategicMergePatchType, patch,
-		metav1.PatchOptions{FieldManager: daemonset.RestartFieldManager})
-	if err != nil {
-		return nil, errors.New(kube.Explain(err, "patch", "daemonsets"))
+	if _, err := api.Patch(ctx, r.name, k8stypes.StrategicMergePatchType, patch,
+		metav1.PatchOptions{FieldManager: daemonset.RestartFieldManager}); err != nil {
+		return errors.New(kube.Explain(err, "patch", "daemonsets"))
 	}
 	r.send(fmt.Sprintf("restarting DaemonSet %s/%s: %s = %s", r.ns, r.name, RestartedAtAnnotation, r.stamp))
-	return ds, nil
+	return nil
 }
 
 // onDeleteRefusal says why an OnDelete DaemonSet is not restarted and what to run instead.
@@ -152,13 +150,12 @@ func onDeleteRefusal(ds *appsv1.DaemonSet) string {
 }
 
 // wait polls until the rollout is done, sending a progress event whenever its text changes.
-func (r *restart) wait(ctx context.Context, ds *appsv1.DaemonSet, timeout time.Duration) error {
+func (r *restart) wait(ctx context.Context, timeout time.Duration) error {
 	api := r.client.Clientset.AppsV1().DaemonSets(r.ns)
 	status := ""
 	for {
-		latest, err := api.Get(ctx, r.name, metav1.GetOptions{})
+		ds, err := api.Get(ctx, r.name, metav1.GetOptions{})
 		if err == nil {
-			ds = latest
 			if daemonset.RolloutDone(ds) {
 				r.send(fmt.Sprintf("DaemonSet %s/%s restarted: %d of %d pods updated and available",
 					r.ns, r.name, ds.Status.UpdatedNumberScheduled, ds.Status.DesiredNumberScheduled))
@@ -172,8 +169,8 @@ func (r *restart) wait(ctx context.Context, ds *appsv1.DaemonSet, timeout time.D
 			if status == "" && err != nil {
 				status = kube.Explain(err, "get", "daemonsets")
 			}
-			return fmt.Errorf("DaemonSet %s/%s: not restarted within %s: %s. The restart was written; its pods keep "+
-				"being replaced after this error.", r.ns, r.name, timeout, status)
+			return fmt.Errorf("DaemonSet %s/%s: not restarted within %s: %s; the restart was written, and the "+
+				"controller goes on replacing its pods", r.ns, r.name, timeout, status)
 		case <-time.After(pollInterval):
 		}
 	}
