@@ -9,9 +9,10 @@ action "k8sfleet_daemonset_restart" "fluentd" {
 }
 
 # fluentd reads its configuration from a ConfigMap; terraform_data stands in for the
-# resource that manages it (kubernetes_config_map_v1, for one).
+# resource that manages it (kubernetes_config_map_v1, for one). Change the input, and the
+# apply restarts fluentd after updating it.
 resource "terraform_data" "fluentd_config" {
-  input = file("${path.module}/fluent.conf")
+  input = { log_level = "info", flush_interval = "5s" }
 
   lifecycle {
     action_trigger {
