@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -188,18 +189,24 @@ func TestAccDaemonSetList_query(t *testing.T) {
 	ns, unowned := fleet(t)
 	checks := []querycheck.QueryResultCheck{querycheck.ExpectLength("k8sfleet_daemonset.all", 3)}
 	for _, name := range unowned {
-		checks = append(checks, querycheck.ExpectIdentity("k8sfleet_daemonset.all", map[string]knownvalue.Check{
-			"namespace": knownvalue.StringExact(ns), "name": knownvalue.StringExact(name),
-		}))
+		identity := map[string]knownvalue.Check{"namespace": knownvalue.StringExact(ns), "name": knownvalue.StringExact(name)}
+		checks = append(checks, querycheck.ExpectIdentity("k8sfleet_daemonset.all", identity),
+			querycheck.ExpectResourceDisplayName("k8sfleet_daemonset.all", queryfilter.ByResourceIdentity(identity),
+				knownvalue.StringExact(ns+"/"+name)))
 	}
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   queryAvailable,
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Query:             true,
-			Config:            "provider \"k8sfleet\" {}\n" + listBlock(ns),
-			QueryResultChecks: checks,
-		}},
+		Steps: []resource.TestStep{
+			// The query step keeps the .tf file of the step before, with the provider block that
+			// makes init install the provider.
+			{Config: "provider \"k8sfleet\" {}\ndata \"k8sfleet_nodes\" \"all\" {}\n"},
+			{
+				Query:             true,
+				Config:            listBlock(ns),
+				QueryResultChecks: checks,
+			},
+		},
 	})
 }
 
