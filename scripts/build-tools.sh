@@ -69,6 +69,34 @@ build_terraform_pinned() {
   echo "built $name in $(( $(date +%s) - start ))s" >&2
 }
 
+# unpack_terraform_new unpacks the newer Terraform of make test's version matrix (1.12+ for
+# resource identity, 1.14+ for list resources and actions) from ../shared/terraform beside the
+# repository into the cache, and checks its sha256 (the README there gives it). No release
+# after 1.5.7 builds from the module proxy, so without that file the step skips.
+TERRAFORM_NEW_VERSION=1.15.9
+TERRAFORM_NEW_SHA256=cbd5d8ae8c46b1e12465df3ff95293492b494416b892c77fcbca068ff1e5d986
+unpack_terraform_new() {
+  local name="terraform-$TERRAFORM_NEW_VERSION"
+  local src="$root/../shared/terraform/${name}_linux_amd64.gz" tmp
+  if [ -x "$K8SFLEET_BIN/$name" ]; then
+    return
+  fi
+  if [ ! -f "$src" ]; then
+    echo "no $src: the Terraform $TERRAFORM_NEW_VERSION step skips" >&2
+    return
+  fi
+  tmp=$(mktemp "$K8SFLEET_BIN/.$name.XXXXXX")
+  gunzip -c "$src" > "$tmp"
+  if ! echo "$TERRAFORM_NEW_SHA256  $tmp" | sha256sum -c --quiet - >&2; then
+    rm -f "$tmp"
+    echo "$src does not unpack to the sha256 its README gives" >&2
+    return 1
+  fi
+  chmod +x "$tmp"
+  mv "$tmp" "$K8SFLEET_BIN/$name"
+  echo "unpacked $name into $K8SFLEET_BIN" >&2
+}
+
 # go_build_tool NAME MODULE_DIR PACKAGE [LDFLAGS]: build PACKAGE from the pinned module in
 # tools/MODULE_DIR into $K8SFLEET_BIN/NAME, unless it is already there. The versions are the
 # ones in that module's go.mod; bump them there (the cached binary is named after nothing
@@ -124,6 +152,7 @@ case "${1:-all}" in
   kwok) build_kwok ;;
   terraform) build_terraform ;;
   terraform-pinned) build_terraform_pinned ;;
+  terraform-new) unpack_terraform_new ;;
   tfplugindocs) build_tfplugindocs ;;
   golangci-lint) build_golangci_lint ;;
   tofu) build_tofu ;;
@@ -131,5 +160,5 @@ case "${1:-all}" in
   actionlint) build_actionlint ;;
   dev) build_tfplugindocs; build_golangci_lint; build_tofu ;;
   all) build_kwok; build_terraform; build_control_plane ;;
-  *) echo "usage: $0 [all|control-plane|kwok|terraform|terraform-pinned|dev|tfplugindocs|golangci-lint|tofu|goreleaser|actionlint]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|control-plane|kwok|terraform|terraform-pinned|terraform-new|dev|tfplugindocs|golangci-lint|tofu|goreleaser|actionlint]" >&2; exit 2 ;;
 esac

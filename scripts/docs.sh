@@ -15,6 +15,11 @@ cd "$(dirname "$0")/.."
 
 tfplugindocs="$K8SFLEET_BIN/tfplugindocs"
 terraform="${TERRAFORM:-${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || echo "$K8SFLEET_BIN/terraform")}}"
+# The list resource's and the action's pages need a terraform whose `providers schema -json`
+# has them: 1.14 or later. make docs unpacks 1.15.9 into the cache (build-tools.sh terraform-new).
+if [ -x "$K8SFLEET_BIN/terraform-1.15.9" ]; then
+  terraform="$K8SFLEET_BIN/terraform-1.15.9"
+fi
 for bin in "$tfplugindocs" "$terraform"; do
   if [ ! -x "$bin" ]; then
     echo "docs: $bin is missing; make docs builds it (scripts/build-tools.sh)" >&2

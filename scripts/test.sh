@@ -76,4 +76,32 @@ else
   echo "== terraform ${TERRAFORM_VERSION#v} step took $(( $(date +%s) - step ))s"
 fi
 
+# Terraform 1.15.9, when ../shared/terraform has it: the tests that skip below 1.12 (resource
+# identity) and 1.14 (list resources and terraform query, actions) under the terraform above,
+# and the walk-through. Each named test must pass, as in the step above.
+bash scripts/build-tools.sh terraform-new
+newer="$K8SFLEET_BIN/terraform-1.15.9"
+if [ ! -x "$newer" ]; then
+  echo "== no ../shared/terraform/terraform-1.15.9_linux_amd64.gz: identity, query and action tests skip under Terraform 1.15.9"
+else
+  echo "== acceptance tests under terraform 1.15.9 (identity import, query, restart action, walk-through)"
+  step=$(date +%s)
+  matrix=(
+    TestAccDaemonSet_identity
+    TestAccDaemonSet_walkthrough
+    TestAccDaemonSetList_query
+    TestAccDaemonSetList_generatedConfigAdopts
+    TestAccDaemonSetRestart_action
+  )
+  run=$(IFS='|'; echo "^(${matrix[*]})\$")
+  TF_ACC_TERRAFORM_PATH="$newer" go test -v -p 2 -count=1 -timeout 30m -run "$run" \
+    ./internal/daemonset/ ./internal/daemonsetlist/ ./internal/restartaction/ > build/test-terraform-new.log 2>&1 || true
+  grep -E '^(--- FAIL|ok |FAIL|panic)' build/test-terraform-new.log || true
+  for name in "${matrix[@]}"; do
+    grep -q "^--- PASS: $name " build/test-terraform-new.log ||
+      { echo "== $name did not pass under terraform 1.15.9 (build/test-terraform-new.log)"; exit 1; }
+  done
+  echo "== terraform 1.15.9 step took $(( $(date +%s) - step ))s"
+fi
+
 echo "== make test finished in $(( $(date +%s) - start ))s"

@@ -149,12 +149,13 @@ func hasApplyManager(ds *appsv1.DaemonSet) bool {
 // mergedManager unites what the object's writers own, so that an import adopts what they
 // wrote and not what the server defaulted. Apply managers track only what they sent;
 // update managers (kubectl create, edit) also own defaults, so they count only when no
-// apply manager exists.
+// apply manager exists. The restart action's manager never counts.
 func mergedManager(ds *appsv1.DaemonSet) (metav1.ManagedFieldsEntry, error) {
 	union := &fieldpath.Set{}
 	for _, onlyApply := range []bool{true, false} {
 		for _, e := range ds.ManagedFields {
-			if e.Subresource != "" || e.FieldsV1 == nil || (onlyApply && e.Operation != metav1.ManagedFieldsOperationApply) {
+			if e.Subresource != "" || e.FieldsV1 == nil || e.Manager == RestartFieldManager ||
+				(onlyApply && e.Operation != metav1.ManagedFieldsOperationApply) {
 				continue
 			}
 			s := &fieldpath.Set{}

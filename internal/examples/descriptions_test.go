@@ -11,7 +11,8 @@ import (
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/provider"
 )
 
-// TestSchemaDescriptions checks that the provider, every resource and data source, and every
+// TestSchemaDescriptions checks that the provider, every resource, data source, list resource
+// and action, and every
 // attribute and block at any depth have a description: the Registry pages are generated from
 // them.
 func TestSchemaDescriptions(t *testing.T) {
@@ -41,6 +42,12 @@ func TestSchemaDescriptions(t *testing.T) {
 	}
 	for name, s := range resp.DataSourceSchemas {
 		check("data source", name, s)
+	}
+	for name, s := range resp.ListResourceSchemas {
+		check("list resource", name, s)
+	}
+	for name, s := range resp.ActionSchemas {
+		check("action", name, s.Schema)
 	}
 	sort.Strings(missing)
 	for _, m := range missing {

@@ -85,13 +85,17 @@ func TestExamplesValidate(t *testing.T) {
 	if len(dirs) == 0 {
 		t.Fatal("no example directories found under examples/")
 	}
-	functions := cliHasFunctions(t, bin)
+	functions := cliAtLeast(t, bin, "1.8.0")
+	actions := cliAtLeast(t, bin, "1.14.0")
 	for _, dir := range dirs {
 		rel, _ := filepath.Rel(root, dir)
 		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
 			t.Parallel()
-			if !functions && callsProviderFunction(t, dir) {
+			if !functions && contains(t, dir, "provider::") {
 				t.Skipf("%s calls a provider function, which needs Terraform 1.8 or later", rel)
+			}
+			if !actions && contains(t, dir, "action \"") {
+				t.Skipf("%s declares an action, which needs Terraform 1.14 or later", rel)
 			}
 			work := copyExample(t, dir)
 			run(t, bin, rc, work, "init", "-backend=false", "-input=false", "-no-color")
@@ -100,9 +104,9 @@ func TestExamplesValidate(t *testing.T) {
 	}
 }
 
-// cliHasFunctions reports whether the CLI calls provider functions: Terraform 1.8 and later
-// (OpenTofu 1.7 and later, which reports a Terraform version of at least 1.8).
-func cliHasFunctions(t *testing.T, bin string) bool {
+// cliAtLeast reports whether the CLI's version is at least min: 1.8 calls provider functions
+// (OpenTofu 1.7 and later report at least 1.8), 1.14 runs actions (no OpenTofu release yet).
+func cliAtLeast(t *testing.T, bin, min string) bool {
 	t.Helper()
 	tf, err := tfexec.NewTerraform(t.TempDir(), bin)
 	if err != nil {
@@ -112,11 +116,11 @@ func cliHasFunctions(t *testing.T, bin string) bool {
 	if err != nil {
 		t.Fatalf("%s version: %v", bin, err)
 	}
-	return v.GreaterThanOrEqual(goversion.Must(goversion.NewVersion("1.8.0")))
+	return v.GreaterThanOrEqual(goversion.Must(goversion.NewVersion(min)))
 }
 
-// callsProviderFunction reports whether an example's configuration calls provider::.
-func callsProviderFunction(t *testing.T, dir string) bool {
+// contains reports whether an example's configuration holds text.
+func contains(t *testing.T, dir, text string) bool {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
 	if err != nil {
@@ -127,7 +131,7 @@ func callsProviderFunction(t *testing.T, dir string) bool {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if bytes.Contains(raw, []byte("provider::")) {
+		if bytes.Contains(raw, []byte(text)) {
 			return true
 		}
 	}

@@ -24,8 +24,7 @@ func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest,
 	}
 	if !req.Config.Raw.IsFullyKnown() {
 		tflog.Info(ctx, "provider configuration is not known yet; planning unknown values")
-		client := kube.Unconfigured(opts)
-		resp.ResourceData, resp.DataSourceData = client, client
+		handOver(resp, kube.Unconfigured(opts))
 		return
 	}
 	settings, diags := m.settings(ctx)
@@ -49,7 +48,13 @@ func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest,
 		return
 	}
 	tflog.Debug(ctx, "configured Kubernetes client", map[string]any{"host": cfg.Host, "qps": cfg.QPS, "burst": cfg.Burst, "user_agent": cfg.UserAgent})
+	handOver(resp, client)
+}
+
+// handOver gives the client to resources, data sources, list resources and actions.
+func handOver(resp *provider.ConfigureResponse, client *kube.Client) {
 	resp.ResourceData, resp.DataSourceData = client, client
+	resp.ListResourceData, resp.ActionData = client, client
 }
 
 // inClusterConfig is used only when running in a pod and nothing else is set.
