@@ -1,11 +1,14 @@
 package daemonset_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
 )
@@ -31,6 +34,13 @@ func TestAccDaemonSet_upgradeFromV0(t *testing.T) {
 	if out, err := writer.Run(ctx, "apply", "-auto-approve"); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
+	// The fixture was written for an object of its own: it gets this one's uid, as a state of
+	// the object it manages has (a refresh drops a state whose uid another object now holds).
+	live, err := c.Client.AppsV1().DaemonSets("default").Get(ctx, "fluentd-v0", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture = bytes.ReplaceAll(fixture, []byte(fixtureUID), []byte(live.UID))
 	cli := acctest.NewCLI(t, c.Kubeconfig)
 	writeFile(t, filepath.Join(cli.Dir, "main.tf"), config)
 	writeFile(t, filepath.Join(cli.Dir, "terraform.tfstate"), fixture)
@@ -41,6 +51,9 @@ func TestAccDaemonSet_upgradeFromV0(t *testing.T) {
 		}
 	}
 }
+
+// fixtureUID is the metadata.uid in testdata/upgrade-v0/state-v0.json.
+const fixtureUID = "57ae5384-8a1c-4882-a1c2-1fc7d5aca528"
 
 func writeFile(t *testing.T, path string, data []byte) {
 	t.Helper()
