@@ -12,29 +12,33 @@ import (
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
 )
 
-// TestPodsDiffer: the refresh reads pods only when the status says they can differ from the
-// controller's rule on the live template.
-func TestPodsDiffer(t *testing.T) {
+// TestPodsFromStatus: the refresh reads pods only when the status cannot say where they run.
+func TestPodsFromStatus(t *testing.T) {
 	settled := appsv1.DaemonSetStatus{ObservedGeneration: 2, DesiredNumberScheduled: 3, CurrentNumberScheduled: 3, UpdatedNumberScheduled: 3}
 	tests := []struct {
 		name    string
 		edit    func(*appsv1.DaemonSetStatus)
 		desired int
-		want    bool
+		want    kube.PodsByStatus
 	}{
-		{"settled", func(*appsv1.DaemonSetStatus) {}, 3, false},
-		{"a pod kept where it would not be placed", func(s *appsv1.DaemonSetStatus) { s.NumberMisscheduled = 1 }, 3, true},
-		{"pods of an older template", func(s *appsv1.DaemonSetStatus) { s.UpdatedNumberScheduled = 1 }, 3, true},
-		{"a pod missing", func(s *appsv1.DaemonSetStatus) { s.CurrentNumberScheduled = 2 }, 3, true},
-		{"status behind the generation", func(s *appsv1.DaemonSetStatus) { s.ObservedGeneration = 1 }, 3, true},
-		{"status behind the nodes", func(*appsv1.DaemonSetStatus) {}, 4, true},
+		{"settled", func(*appsv1.DaemonSetStatus) {}, 3, kube.RuleHolds},
+		{"nothing desired, nothing runs", func(s *appsv1.DaemonSetStatus) { *s = appsv1.DaemonSetStatus{ObservedGeneration: 2} }, 0, kube.RuleHolds},
+		{"no pod could be made", func(s *appsv1.DaemonSetStatus) { s.CurrentNumberScheduled, s.UpdatedNumberScheduled = 0, 0 }, 3, kube.NoPods},
+		{"a pod kept where it would not be placed", func(s *appsv1.DaemonSetStatus) { s.NumberMisscheduled = 1 }, 3, kube.ReadPods},
+		{"only kept pods", func(s *appsv1.DaemonSetStatus) {
+			s.CurrentNumberScheduled, s.UpdatedNumberScheduled, s.NumberMisscheduled = 0, 0, 2
+		}, 3, kube.ReadPods},
+		{"pods of an older template", func(s *appsv1.DaemonSetStatus) { s.UpdatedNumberScheduled = 1 }, 3, kube.ReadPods},
+		{"a pod missing", func(s *appsv1.DaemonSetStatus) { s.CurrentNumberScheduled = 2 }, 3, kube.ReadPods},
+		{"status behind the generation", func(s *appsv1.DaemonSetStatus) { s.ObservedGeneration = 1 }, 3, kube.ReadPods},
+		{"status behind the nodes", func(*appsv1.DaemonSetStatus) {}, 4, kube.ReadPods},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
 			ds := &appsv1.DaemonSet{ObjectMeta: metav1.ObjectMeta{Generation: 2}, Status: settled}
 			test.edit(&ds.Status)
-			if got := kube.PodsMayDiffer(ds, test.desired); got != test.want {
-				t.Errorf("PodsMayDiffer = %v, want %v", got, test.want)
+			if got := kube.PodsFromStatus(ds, test.desired); got != test.want {
+				t.Errorf("PodsFromStatus = %v, want %v", got, test.want)
 			}
 		})
 	}

@@ -82,12 +82,16 @@ func (r *Resource) refreshPrediction(ctx context.Context, m *model, ds *appsv1.D
 	diags.Append(saveSnapshot(ctx, p, list, ds, m.FieldManager.ValueString(), r.podsIfDiffer(ctx, ds, live, diags))...)
 }
 
-// podsIfDiffer reads where the DaemonSet's pods run when its status says they can differ
-// from live, the rule on its template; nil (the rule holds) otherwise, or when they cannot
-// be read, with a warning.
+// podsIfDiffer says where the DaemonSet's pods run when its status cannot vouch that they run
+// where live, the rule on its template, places them: none when it says no pod runs, read
+// otherwise (one pod LIST); nil (the rule holds) when it vouches, or when the pods cannot be
+// read, with a warning.
 func (r *Resource) podsIfDiffer(ctx context.Context, ds *appsv1.DaemonSet, live placement.Result, diags *diag.Diagnostics) placement.Running {
-	if !kube.PodsMayDiffer(ds, live.Count()) {
+	switch kube.PodsFromStatus(ds, live.Count()) {
+	case kube.RuleHolds:
 		return nil
+	case kube.NoPods:
+		return placement.Running{}
 	}
 	running, err := r.runningPods(ctx, ds)
 	if err != nil {

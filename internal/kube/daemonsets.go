@@ -40,7 +40,7 @@ func (c *Client) DaemonSets(ctx context.Context) ([]appsv1.DaemonSet, error) {
 }
 
 // DaemonSetPlacements is every DaemonSet's placement fields (samerun.Placements) with, for
-// those whose pods can differ from the controller's rule (PodsMayDiffer against the rule on
+// those whose status cannot tell where the pods run (PodsFromStatus against the rule on
 // nodes), the nodes where pods were kept though the rule would not place one: one pod LIST for
 // each of those DaemonSets, none otherwise. nodes must be every node of the cluster.
 func (c *Client) DaemonSetPlacements(ctx context.Context, nodes *NodeList) ([]samerun.DaemonSetPlacement, error) {
@@ -51,8 +51,8 @@ func (c *Client) DaemonSetPlacements(ctx context.Context, nodes *NodeList) ([]sa
 	out := samerun.Placements(dss)
 	for i := range dss {
 		desired := samerun.Desired(&out[i].Spec, nodes.Nodes, c.Options.ComparisonOperators)
-		if !PodsMayDiffer(&dss[i], desired) {
-			continue
+		if PodsFromStatus(&dss[i], desired) != ReadPods {
+			continue // no pod kept where the rule would not place one
 		}
 		pods, err := c.DaemonSetPods(ctx, &dss[i])
 		if err != nil {
@@ -63,15 +63,39 @@ func (c *Client) DaemonSetPlacements(ctx context.Context, nodes *NodeList) ([]sa
 	return out, nil
 }
 
-// PodsMayDiffer tells, from a DaemonSet's status alone, whether the pods that run can differ
-// from the controller's rule on its live template, desired being the count that rule gives on
-// the nodes as they are now: pods kept on nodes it would not place (the controller does not
-// even update its status when a node gains a NoSchedule taint under a running pod, hence the
-// comparison with desired), pods of an older template, pods missing, or a status behind the
-// generation.
-func PodsMayDiffer(ds *appsv1.DaemonSet, desired int) bool {
+// PodsByStatus is what a DaemonSet's status alone says of its pods.
+type PodsByStatus uint8
+
+const (
+	// RuleHolds: a pod of the current template on every node the controller's rule selects,
+	// none elsewhere.
+	RuleHolds PodsByStatus = iota
+	// NoPods: no pod on any node (pods forbidden by a quota, say, or not created yet).
+	NoPods
+	// ReadPods: the status cannot tell; the pods must be read.
+	ReadPods
+)
+
+// PodsFromStatus reads a DaemonSet's status against desired, the count the controller's rule
+// on its live template gives on the nodes as they are now. The status is trusted only when it
+// is of the current generation and counts desired itself: the controller does not even update
+// it when a node gains a NoSchedule taint under a running pod. Then no pod scheduled or
+// misscheduled means no pod at all, and every pod scheduled and updated with none misscheduled
+// means the rule holds; anything else (pods kept where the rule would not place one, pods of
+// an older template, pods missing) needs the pods read.
+func PodsFromStatus(ds *appsv1.DaemonSet, desired int) PodsByStatus {
 	s := ds.Status
-	return s.ObservedGeneration < ds.Generation || s.NumberMisscheduled > 0 ||
-		s.DesiredNumberScheduled != int32(desired) || s.CurrentNumberScheduled != s.DesiredNumberScheduled ||
-		s.UpdatedNumberScheduled != s.CurrentNumberScheduled
+	switch {
+	case s.ObservedGeneration < ds.Generation || s.DesiredNumberScheduled != int32(desired):
+		return ReadPods
+	case s.CurrentNumberScheduled == 0 && s.NumberMisscheduled == 0:
+		if desired == 0 {
+			return RuleHolds
+		}
+		return NoPods
+	case s.NumberMisscheduled == 0 && s.CurrentNumberScheduled == s.DesiredNumberScheduled &&
+		s.UpdatedNumberScheduled == s.CurrentNumberScheduled:
+		return RuleHolds
+	}
+	return ReadPods
 }

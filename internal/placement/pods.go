@@ -64,7 +64,9 @@ type Outcome struct {
 //   - RollingUpdate replaces every pod of an older template, and does not recreate it where
 //     the node no longer passes ShouldRun; OnDelete replaces nothing;
 //   - a pod of the current template stays, even where ShouldRun is false;
-//   - a node without a pod gets one where ShouldRun is true.
+//   - a node without a pod gets one where ShouldRun becomes true; where it was true already,
+//     the pod is the controller's pending work (not yet created, or refused by a quota) and
+//     stays out of the changes.
 //
 // before nil is a create (no pods run). A node missing from after is gone.
 func Settle(before *Result, running Running, after Result, update Update) Outcome {
@@ -137,11 +139,12 @@ func settleNode(created bool, old, cur *Decision, now PodState, update Update) (
 		if cur == nil || !cur.ShouldRun {
 			return NoPod, nil
 		}
-		reason := startReason(created, old)
 		if old != nil && old.ShouldRun {
-			reason = "the controller creates the missing pod"
+			// A pod the controller has yet to create, or cannot (a quota, admission), is its
+			// own pending work, not this change's: the warning counts it as missing.
+			return NoPod, nil
 		}
-		return CurrentPod, &NodeChange{Node: cur.Node, Delta: 1, Reason: reason}
+		return CurrentPod, &NodeChange{Node: cur.Node, Delta: 1, Reason: startReason(created, old)}
 	}
 	switch {
 	case cur == nil:

@@ -43,7 +43,6 @@ func TestSettle(t *testing.T) {
 	selector := &NodeChange{"n1", -1, "node selector does not match (a=1)"}
 	evicted := &NodeChange{"n1", -1, "evicted by untolerated taint gpu=true:NoExecute"}
 	joins := &NodeChange{"n1", 1, "node joins"}
-	missing := &NodeChange{"n1", 1, "the controller creates the missing pod"}
 	tests := []struct {
 		situation, strategy string
 		templateChanged     bool
@@ -74,12 +73,12 @@ func TestSettle(t *testing.T) {
 		{"new node", onDel, false, joins, 0},
 		{"new node", switchd, true, joins, 0},
 		{"new node", switchd, false, joins, 0},
-		{"desired without a pod", rolling, true, missing, 0},
-		{"desired without a pod", rolling, false, missing, 0},
-		{"desired without a pod", onDel, true, missing, 0},
-		{"desired without a pod", onDel, false, missing, 0},
-		{"desired without a pod", switchd, true, missing, 0},
-		{"desired without a pod", switchd, false, missing, 0},
+		{"desired without a pod", rolling, true, nil, 0},
+		{"desired without a pod", rolling, false, nil, 0},
+		{"desired without a pod", onDel, true, nil, 0},
+		{"desired without a pod", onDel, false, nil, 0},
+		{"desired without a pod", switchd, true, nil, 0},
+		{"desired without a pod", switchd, false, nil, 0},
 	}
 	for _, test := range tests {
 		s := situations[test.situation]
