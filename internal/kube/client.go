@@ -26,6 +26,8 @@ type Client struct {
 	Options Options
 	// daemonSets is the one DaemonSet list of this client (DaemonSets).
 	daemonSets *daemonSetList
+	// placements is the one DaemonSetPlacements of this client.
+	placements *placementList
 	// configured is false when the provider configuration was unknown at plan time.
 	configured bool
 }
@@ -44,7 +46,7 @@ func New(cfg *rest.Config, opts Options) (*Client, error) {
 		Nodes:      NewNodeCache(cs),
 		Planned:    samerun.NewStore(),
 		Options:    opts,
-		daemonSets: &daemonSetList{},
+		daemonSets: &daemonSetList{}, placements: &placementList{},
 		configured: true,
 	}, nil
 }
@@ -52,13 +54,13 @@ func New(cfg *rest.Config, opts Options) (*Client, error) {
 // FromClientset wraps an existing clientset, for unit tests with the fake clientset.
 func FromClientset(cs kubernetes.Interface, opts Options) *Client {
 	return &Client{Clientset: cs, Requests: NewRequestCounter(), Nodes: NewNodeCache(cs), Planned: samerun.NewStore(),
-		Options: opts, daemonSets: &daemonSetList{}, configured: true}
+		Options: opts, daemonSets: &daemonSetList{}, placements: &placementList{}, configured: true}
 }
 
 // Unconfigured stands in when the provider configuration is not known yet (the cluster
 // is created in the same run): resources plan unknown values instead of failing.
 func Unconfigured(opts Options) *Client {
-	return &Client{Planned: samerun.NewStore(), Options: opts, daemonSets: &daemonSetList{}}
+	return &Client{Planned: samerun.NewStore(), Options: opts, daemonSets: &daemonSetList{}, placements: &placementList{}}
 }
 
 // Configured reports whether the client can reach a cluster.

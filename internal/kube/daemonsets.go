@@ -42,8 +42,24 @@ func (c *Client) DaemonSets(ctx context.Context) ([]appsv1.DaemonSet, error) {
 // DaemonSetPlacements is every DaemonSet's placement fields (samerun.Placements) with, for
 // those whose status cannot tell where the pods run (PodsFromStatus against the rule on
 // nodes), the nodes where pods were kept though the rule would not place one: one pod LIST for
-// each of those DaemonSets, none otherwise. nodes must be every node of the cluster.
+// each of those DaemonSets, none otherwise. Like the DaemonSet list it reads, it is computed
+// once per client, from the first nodes given: every caller passes the client's node list,
+// and a plan of many node_label or node_taint resources would otherwise repeat the pod LISTs
+// and the evaluation per resource. nodes must be every node of the cluster.
 func (c *Client) DaemonSetPlacements(ctx context.Context, nodes *NodeList) ([]samerun.DaemonSetPlacement, error) {
+	p := c.placements
+	p.once.Do(func() { p.items, p.err = c.daemonSetPlacements(ctx, nodes) })
+	return p.items, p.err
+}
+
+// placementList is the one computation of DaemonSetPlacements a client makes.
+type placementList struct {
+	once  sync.Once
+	items []samerun.DaemonSetPlacement
+	err   error
+}
+
+func (c *Client) daemonSetPlacements(ctx context.Context, nodes *NodeList) ([]samerun.DaemonSetPlacement, error) {
 	dss, err := c.DaemonSets(ctx)
 	if err != nil {
 		return nil, err
