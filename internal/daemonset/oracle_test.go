@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	k8stypes "k8s.io/apimachinery/pkg/types"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
@@ -232,6 +233,20 @@ func settledPods(t *testing.T, name string) []string {
 	return nil
 }
 
+// resync makes the controller sync the DaemonSet and write its status again: a node update
+// that changes nothing for the pods (a NoSchedule taint under a running pod) does not enqueue
+// it (syncNodeUpdate), so with an unchanged template desiredNumberScheduled would stay as it
+// was before the node changed. An annotation of another field manager is no drift.
+func resync(t *testing.T, name string) {
+	t.Helper()
+	patch := fmt.Sprintf(`{"metadata":{"annotations":{"oracle.k8sfleet.io/resync":%q}}}`, time.Now().Format(time.RFC3339Nano))
+	_, err := acctest.Cluster(t).Client.AppsV1().DaemonSets("default").Patch(context.Background(), name,
+		k8stypes.MergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: "oracle-resync"})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // podsAgree checks a change after the pods settle: the nodes whose pod count moved are
 // exactly the planned placement_changes, each with its sign, and expected_pod_count is the
 // controller's desiredNumberScheduled.
@@ -241,6 +256,7 @@ func podsAgree(t *testing.T, name string, before func() []string, planned func()
 		if p.entries == nil {
 			return fmt.Errorf("%s: no planned placement captured", name)
 		}
+		resync(t, name)
 		if err := acctest.DesiredIs(t, "default", name, int32(p.count))(s); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}

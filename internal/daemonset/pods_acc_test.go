@@ -3,6 +3,8 @@ package daemonset_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,6 +19,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
 )
 
@@ -329,4 +332,66 @@ func (r replaceObject) CheckPlan(ctx context.Context, _ plancheck.CheckPlanReque
 	if _, err := api.Create(ctx, other, metav1.CreateOptions{FieldManager: "kubectl-create"}); err != nil {
 		resp.Error = err
 	}
+}
+
+// TestAccDaemonSet_podListOnlyWhenPodsMayDiffer: the refresh lists a DaemonSet's pods only
+// when its status cannot tell where they run; then one LIST for each read of the object.
+func TestAccDaemonSet_podListOnlyWhenPodsMayDiffer(t *testing.T) {
+	acctest.Cluster(t)
+	name := acctest.RandomName("podlist")
+	w, _ := podsFleet(t, name, 3, 0)
+	a := agent{name: name, fleet: name, image: pauseImage}
+	logs := t.TempDir()
+	logTo := func(file string) func() {
+		return func() { t.Setenv(kube.RequestLogEnv, filepath.Join(logs, file)) }
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
+		Steps: []resource.TestStep{
+			{Config: a.hcl(), Check: podsOn(t, name, w...)},
+			{PreConfig: logTo("agreeing.log"), Config: a.hcl(), PlanOnly: true},
+			{
+				PreConfig: func() {
+					gets, lists := requestsIn(t, filepath.Join(logs, "agreeing.log"))
+					if gets == 0 || lists != 0 {
+						t.Fatalf("status agrees with the rule: %d DaemonSet reads made %d pod LISTs, want none", gets, lists)
+					}
+					taintNode(t, w[2], corev1.Taint{Key: "foo", Value: "bar", Effect: corev1.TaintEffectNoSchedule})
+					logTo("kept.log")()
+				},
+				Config:   a.hcl(),
+				PlanOnly: true,
+			},
+			{
+				PreConfig: func() {
+					gets, lists := requestsIn(t, filepath.Join(logs, "kept.log"))
+					if gets == 0 || lists != gets {
+						t.Fatalf("a pod kept under a taint: %d DaemonSet reads made %d pod LISTs, want one each", gets, lists)
+					}
+					t.Logf("pod LISTs: none in %s; %d for %d reads with a kept pod", "the agreeing plans", lists, gets)
+					t.Setenv(kube.RequestLogEnv, "")
+				},
+				Config: a.hcl(), PlanOnly: true,
+			},
+		},
+	})
+}
+
+// requestsIn counts the GETs of DaemonSets and the LISTs of pods in a request log.
+func requestsIn(t *testing.T, file string) (gets, lists int) {
+	t.Helper()
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		switch {
+		case strings.HasPrefix(line, "get daemonsets "):
+			gets++
+		case strings.HasPrefix(line, "list pods "):
+			lists++
+		}
+	}
+	return gets, lists
 }
