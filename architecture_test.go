@@ -5,11 +5,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,7 +28,7 @@ import (
 const architectureFile = "ARCHITECTURE.md"
 
 // architectureMaxLines keeps the page short enough to read in one sitting.
-const architectureMaxLines = 150
+const architectureMaxLines = 180
 
 // mapRow is one row of the package map. Packages are named relative to the module root, the
 // root package itself ".".
@@ -356,3 +363,155 @@ var listPackages = sync.OnceValues(func() ([]goPackage, error) {
 	}
 	return pkgs, nil
 })
+
+// TestArchitecturePrivateState: the private-state table names exactly the keys the code reads
+// and writes, each under the packages that do.
+func TestArchitecturePrivateState(t *testing.T) {
+	raw, err := os.ReadFile(architectureFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	used, problems := privateKeysInCode(t, "internal")
+	problems = append(problems, checkPrivateState(string(raw), used)...)
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
+
+// TestCheckPrivateState: a key missing from the table, a row no code uses and a package the
+// row does not name are each reported.
+func TestCheckPrivateState(t *testing.T) {
+	doc := "## Private state\n\n| key | package | layout |\n|---|---|---|\n" +
+		"| `a` | `internal/x` | v1 |\n| `gone` | `internal/x` | v1 |\n\n## Next\n"
+	used := map[string][]string{"a": {"internal/x", "internal/y"}, "new": {"internal/z"}}
+	want := []string{
+		"private-state key \"a\" is used in internal/y, which its row does not name",
+		"private-state key \"gone\" has a row but no code reads or writes it",
+		"private-state key \"new\" (internal/z) has no row in ARCHITECTURE.md's private-state table",
+	}
+	if got := checkPrivateState(doc, used); !slices.Equal(got, want) {
+		t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+var privateHeading = regexp.MustCompile(`(?m)^## Private state[ \t]*$`)
+
+// checkPrivateState compares the table under "## Private state" (key and packages in the first
+// two cells, in backticks) with the keys used per package.
+func checkPrivateState(doc string, used map[string][]string) []string {
+	loc := privateHeading.FindStringIndex(doc)
+	if loc == nil {
+		return []string{architectureFile + " has no \"## Private state\" section"}
+	}
+	rows := map[string][]string{}
+	for _, line := range strings.Split(doc[loc[1]:], "\n") {
+		if strings.HasPrefix(line, "## ") {
+			break
+		}
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+			continue
+		}
+		key := strings.Trim(strings.TrimSpace(cells[1]), "`")
+		for _, p := range strings.Split(cells[2], ",") {
+			rows[key] = append(rows[key], strings.Trim(strings.TrimSpace(p), "`"))
+		}
+	}
+	var problems []string
+	for _, key := range slices.Sorted(maps.Keys(mergeKeys(rows, used))) {
+		named, ok := rows[key]
+		switch {
+		case !ok:
+			problems = append(problems, fmt.Sprintf("private-state key %q (%s) has no row in %s's private-state table",
+				key, strings.Join(used[key], ", "), architectureFile))
+		case len(used[key]) == 0:
+			problems = append(problems, fmt.Sprintf("private-state key %q has a row but no code reads or writes it", key))
+		default:
+			for _, p := range used[key] {
+				if !slices.Contains(named, p) {
+					problems = append(problems, fmt.Sprintf("private-state key %q is used in %s, which its row does not name", key, p))
+				}
+			}
+		}
+	}
+	return problems
+}
+
+func mergeKeys(a, b map[string][]string) map[string]bool {
+	all := map[string]bool{}
+	for k := range a {
+		all[k] = true
+	}
+	for k := range b {
+		all[k] = true
+	}
+	return all
+}
+
+// privateKeysInCode finds every GetKey and SetKey call outside tests under root and resolves
+// its key, a string constant of the package or a literal, to the packages that use it.
+func privateKeysInCode(t *testing.T, root string) (map[string][]string, []string) {
+	t.Helper()
+	type call struct {
+		pkg string
+		arg ast.Expr
+		at  token.Position
+	}
+	fset := token.NewFileSet()
+	consts := map[string]map[string]string{} // package dir -> constant -> value
+	var calls []call
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		file, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		pkg := filepath.ToSlash(filepath.Dir(path))
+		if consts[pkg] == nil {
+			consts[pkg] = map[string]string{}
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.ValueSpec:
+				for i, name := range n.Names {
+					if i < len(n.Values) {
+						if lit, ok := n.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+							consts[pkg][name.Name], _ = strconv.Unquote(lit.Value)
+						}
+					}
+				}
+			case *ast.CallExpr:
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "GetKey" || sel.Sel.Name == "SetKey") && len(n.Args) >= 2 {
+					calls = append(calls, call{pkg, n.Args[1], fset.Position(n.Pos())})
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string][]string{}
+	var problems []string
+	for _, c := range calls {
+		key, ok := "", false
+		switch arg := c.arg.(type) {
+		case *ast.Ident:
+			key, ok = consts[c.pkg][arg.Name]
+		case *ast.BasicLit:
+			key, _ = strconv.Unquote(arg.Value)
+			ok = arg.Kind == token.STRING
+		}
+		if !ok {
+			problems = append(problems, fmt.Sprintf("%s: a private-state key that is not a string constant of its package", c.at))
+			continue
+		}
+		if !slices.Contains(used[key], c.pkg) {
+			used[key] = append(used[key], c.pkg)
+		}
+	}
+	return used, problems
+}
