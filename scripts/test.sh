@@ -84,7 +84,7 @@ newer="$K8SFLEET_BIN/terraform-1.15.9"
 if [ ! -x "$newer" ]; then
   echo "== no ../shared/terraform/terraform-1.15.9_linux_amd64.gz: identity, query and action tests skip under Terraform 1.15.9"
 else
-  echo "== acceptance tests under terraform 1.15.9 (identity import, query, restart action, walk-through)"
+  echo "== acceptance tests under terraform 1.15.9 (identity import, query, restart action and its timeout, walk-through)"
   step=$(date +%s)
   matrix=(
     TestAccDaemonSet_identity
@@ -92,6 +92,7 @@ else
     TestAccDaemonSetList_query
     TestAccDaemonSetList_generatedConfigAdopts
     TestAccDaemonSetRestart_action
+    TestAccDaemonSetRestart_unschedulable
   )
   run=$(IFS='|'; echo "^(${matrix[*]})\$")
   TF_ACC_TERRAFORM_PATH="$newer" go test -v -p 2 -count=1 -timeout 30m -run "$run" \

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,8 +12,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+	corev1 "k8s.io/api/core/v1"
+	apiresource "k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/util/retry"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/acctest"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/daemonset"
@@ -25,9 +30,19 @@ func TestMain(m *testing.M) { acctest.Main(m, testcluster.DemoNodes()) }
 // actionsAvailable skips below Terraform 1.14, which has no actions; OpenTofu 1.12 has none either.
 var actionsAvailable = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
 
-// restartConfig is an agent and the configuration it reads, a terraform_data standing in for a
-// ConfigMap: updating it restarts the agent through the action.
-func restartConfig(name, configVersion, strategy string) string {
+// agent is a DaemonSet on the worker nodes and the configuration it reads, a terraform_data
+// standing in for a ConfigMap: updating it restarts the agent through the action.
+type agent struct {
+	name, strategy string
+	memoryRequest  string // none when empty
+	timeout        string // the action's
+}
+
+func (a agent) config(configVersion string) string {
+	resources := ""
+	if a.memoryRequest != "" {
+		resources = fmt.Sprintf(", resources = { requests = { memory = %q } }", a.memoryRequest)
+	}
 	return fmt.Sprintf(`
 resource "k8sfleet_daemonset" "agent" {
   metadata = { name = %[1]q }
@@ -36,7 +51,7 @@ resource "k8sfleet_daemonset" "agent" {
     update_strategy = { type = %[3]q }
     template = {
       metadata = { labels = { name = %[1]q } }
-      spec     = { containers = [{ name = "agent", image = "registry.k8s.io/pause:3.10" }] }
+      spec     = { containers = [{ name = "agent", image = "registry.k8s.io/pause:3.10"%[4]s }] }
     }
   }
 }
@@ -44,7 +59,7 @@ resource "k8sfleet_daemonset" "agent" {
 action "k8sfleet_daemonset_restart" "agent" {
   config {
     name    = k8sfleet_daemonset.agent.metadata.name
-    timeout = "3m"
+    timeout = %[5]q
   }
 }
 
@@ -57,7 +72,7 @@ resource "terraform_data" "agent_config" {
     }
   }
 }
-`, name, configVersion, strategy)
+`, a.name, configVersion, a.strategy, resources, a.timeout)
 }
 
 // TestAccDaemonSetRestart_action: updating the configuration an agent reads restarts it: every
@@ -67,6 +82,7 @@ resource "terraform_data" "agent_config" {
 func TestAccDaemonSetRestart_action(t *testing.T) {
 	c := acctest.Cluster(t).Client
 	name := acctest.RandomName("restart")
+	rolling, onDelete := agent{name: name, strategy: "RollingUpdate", timeout: "3m"}, agent{name: name, strategy: "OnDelete", timeout: "3m"}
 	ctx := context.Background()
 	var before sets.Set[string]
 	var started time.Time
@@ -113,21 +129,120 @@ func TestAccDaemonSetRestart_action(t *testing.T) {
 		CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", name),
 		Steps: []resource.TestStep{
 			{
-				Config: restartConfig(name, "v1", "RollingUpdate"),
+				Config: rolling.config("v1"),
 				Check:  func(*terraform.State) error { before = podUIDs(); return nil },
 			},
 			{
 				PreConfig: func() { started = time.Now() },
-				Config:    restartConfig(name, "v2", "RollingUpdate"),
+				Config:    rolling.config("v2"),
 				Check:     restarted,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
 			{
-				Config:      restartConfig(name, "v3", "OnDelete"),
+				Config:      onDelete.config("v3"),
 				ExpectError: regexp.MustCompile(`updateStrategy OnDelete`),
 			},
 		},
 	})
+}
+
+// TestAccDaemonSetRestart_unschedulable: a replacement pod the scheduler refuses fails the
+// action at its timeout, and the error names the node and the scheduler's reason. The agent
+// requests 1Gi; once its pods run, k8s-02's allocatable memory is lowered to 512Mi under its
+// pod, so the pod that replaces it stays Pending: Insufficient memory.
+func TestAccDaemonSetRestart_unschedulable(t *testing.T) {
+	c := acctest.Cluster(t).Client
+	ctx := context.Background()
+	const tight = "k8s-02"
+	a := agent{name: acctest.RandomName("restart"), strategy: "RollingUpdate", memoryRequest: "1Gi", timeout: "20s"}
+	var started time.Time
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   actionsAvailable,
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             acctest.DaemonSetDestroyed(t, "default", a.name),
+		Steps: []resource.TestStep{
+			{
+				Config: a.config("v1"),
+			},
+			{
+				PreConfig: func() {
+					setAllocatableMemory(t, tight, "512Mi")
+					started = time.Now()
+				},
+				Config: a.config("v2"),
+				ExpectError: regexp.MustCompile(`(?s)not\s+restarted\s+within\s+20s:.*` +
+					acctest.Wrapped("waiting for "+tight+": pod Pending: Unschedulable 0/").String() +
+					`\d+\s+nodes\s+are\s+available:\s+1\s+Insufficient\s+memory`),
+			},
+			{
+				// The apply failed at the action's timeout, not before, nor long after, and the
+				// pod it named is still Pending for that reason.
+				PreConfig: func() {
+					failedAfter := time.Since(started)
+					t.Logf("the restart failed after %s (apply included)", failedAfter.Round(time.Second))
+					if failedAfter < 20*time.Second || failedAfter > time.Minute {
+						t.Errorf("the apply failed after %s, want the action's timeout of 20s and a little more", failedAfter.Round(time.Second))
+					}
+					if err := pendingOn(ctx, c, a.name, tight, "Insufficient memory"); err != nil {
+						t.Error(err)
+					}
+				},
+				Config:   a.config("v2"),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// setAllocatableMemory lowers what the scheduler may place on a node, through the status
+// subresource as a kubelet reports it; the node gets its allocatable back when the test ends.
+func setAllocatableMemory(t *testing.T, node, memory string) {
+	t.Helper()
+	api := acctest.Cluster(t).Client.CoreV1().Nodes()
+	var was apiresource.Quantity
+	set := func(q apiresource.Quantity) error {
+		return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			n, err := api.Get(context.Background(), node, metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			was = n.Status.Allocatable[corev1.ResourceMemory]
+			n.Status.Allocatable[corev1.ResourceMemory] = q
+			_, err = api.UpdateStatus(context.Background(), n, metav1.UpdateOptions{})
+			return err
+		})
+	}
+	if err := set(apiresource.MustParse(memory)); err != nil {
+		t.Fatalf("lowering the allocatable memory of %s: %v", node, err)
+	}
+	restore := was
+	t.Cleanup(func() {
+		if err := set(restore); err != nil {
+			t.Errorf("restoring the allocatable memory of %s: %v", node, err)
+		}
+	})
+}
+
+// pendingOn checks, through the API server, that the agent's pod for node is Pending because
+// the scheduler refused it for reason.
+func pendingOn(ctx context.Context, c kubernetes.Interface, name, node, reason string) error {
+	pods, err := c.CoreV1().Pods("default").List(ctx, metav1.ListOptions{LabelSelector: "name=" + name})
+	if err != nil {
+		return err
+	}
+	for i := range pods.Items {
+		p := &pods.Items[i]
+		if daemonset.PodNode(p) != node {
+			continue
+		}
+		for _, cond := range p.Status.Conditions {
+			if cond.Type == corev1.PodScheduled && cond.Status == corev1.ConditionFalse && strings.Contains(cond.Message, reason) {
+				return nil
+			}
+		}
+		return fmt.Errorf("pod %s for %s: %s, conditions %+v", p.Name, node, p.Status.Phase, p.Status.Conditions)
+	}
+	return fmt.Errorf("no pod of %s for %s", name, node)
 }
