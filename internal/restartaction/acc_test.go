@@ -36,12 +36,17 @@ type agent struct {
 	name, strategy string
 	memoryRequest  string // none when empty
 	timeout        string // the action's
+	node           string // the one node it runs on; every worker when empty
 }
 
 func (a agent) config(configVersion string) string {
 	resources := ""
 	if a.memoryRequest != "" {
 		resources = fmt.Sprintf(", resources = { requests = { memory = %q } }", a.memoryRequest)
+	}
+	placement := ""
+	if a.node != "" {
+		placement = fmt.Sprintf(`node_selector = { "kubernetes.io/hostname" = %q }, `, a.node)
 	}
 	return fmt.Sprintf(`
 resource "k8sfleet_daemonset" "agent" {
@@ -51,7 +56,7 @@ resource "k8sfleet_daemonset" "agent" {
     update_strategy = { type = %[3]q }
     template = {
       metadata = { labels = { name = %[1]q } }
-      spec     = { containers = [{ name = "agent", image = "registry.k8s.io/pause:3.10"%[4]s }] }
+      spec     = { %[6]scontainers = [{ name = "agent", image = "registry.k8s.io/pause:3.10"%[4]s }] }
     }
   }
 }
@@ -72,7 +77,7 @@ resource "terraform_data" "agent_config" {
     }
   }
 }
-`, a.name, configVersion, a.strategy, resources, a.timeout)
+`, a.name, configVersion, a.strategy, resources, a.timeout, placement)
 }
 
 // TestAccDaemonSetRestart_action: updating the configuration an agent reads restarts it: every
@@ -150,13 +155,14 @@ func TestAccDaemonSetRestart_action(t *testing.T) {
 
 // TestAccDaemonSetRestart_unschedulable: a replacement pod the scheduler refuses fails the
 // action at its timeout, and the error names the node and the scheduler's reason. The agent
-// requests 1Gi; once its pods run, k8s-02's allocatable memory is lowered to 512Mi under its
+// requests 1Gi; once its pod runs, k8s-02's allocatable memory is lowered to 512Mi under its
 // pod, so the pod that replaces it stays Pending: Insufficient memory.
 func TestAccDaemonSetRestart_unschedulable(t *testing.T) {
 	c := acctest.Cluster(t).Client
 	ctx := context.Background()
 	const tight = "k8s-02"
-	a := agent{name: acctest.RandomName("restart"), strategy: "RollingUpdate", memoryRequest: "1Gi", timeout: "20s"}
+	// On that node alone, so that its pod is the first the rollout replaces.
+	a := agent{name: acctest.RandomName("restart"), strategy: "RollingUpdate", memoryRequest: "1Gi", timeout: "20s", node: tight}
 	var started time.Time
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   actionsAvailable,
