@@ -135,6 +135,13 @@ func (r *Resource) modifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		return
 	}
 	setPrediction(&plan, f.after, f.pods.Changes)
+	uid := ""
+	if state != nil {
+		uid = priorUID(ctx, req.State, &resp.Diagnostics)
+	}
+	if note := r.schedulingNote(ctx, &want.ds.Spec, uid, f.pods.Starts); note != "" {
+		summary += "\n" + note
+	}
 	resp.Diagnostics.AddWarning(title, summary)
 }
 

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/scheduling"
 )
 
 // ValidateConfig checks at plan time, without the cluster, the rules of a DaemonSet that
@@ -84,7 +85,31 @@ func problems(want *desired) []problem {
 	}
 	out = append(out, selectorProblems(want)...)
 	out = append(out, numberProblems(want)...)
+	out = append(out, surgeProblems(want)...)
 	return out
+}
+
+// surgeProblems refuses host ports with maxSurge: the new pod is created beside the old one,
+// which holds the port, so the scheduler never places it and the rolling update stops on the
+// first node. The API server accepts this; the rollout deadlocks.
+func surgeProblems(want *desired) []problem {
+	spec := &want.ds.Spec
+	if !surges(spec) {
+		return nil
+	}
+	ports := scheduling.NeedsOf(&spec.Template.Spec, scheduling.Admission{}).Ports
+	if len(ports) == 0 {
+		return nil
+	}
+	texts := make([]string, len(ports))
+	for i, p := range ports {
+		texts[i] = p.String()
+	}
+	return []problem{{pathSpec.AtName("update_strategy").AtName("rolling_update").AtName("max_surge"), fmt.Sprintf(
+		"the pods hold %s %s (a host_port, or a container_port under host_network): with max_surge the new pod is "+
+			"created beside the old one on the same node, which still holds the port, so the scheduler never places it and "+
+			"the rolling update stops on the first node; set max_surge to 0 and roll with max_unavailable",
+		map[bool]string{true: "host port", false: "host ports"}[len(texts) == 1], strings.Join(texts, ", "))}}
 }
 
 func selectorProblems(want *desired) []problem {

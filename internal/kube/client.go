@@ -12,6 +12,9 @@ import (
 // Options are provider-level switches that resources read.
 type Options struct {
 	PredictPlacement bool
+	// PredictScheduling judges, in the DaemonSet plan's warning, whether the scheduler places
+	// each new pod (one LIST of every pod per process).
+	PredictScheduling bool
 	// ComparisonOperators says the cluster enables the TaintTolerationComparisonOperators feature gate.
 	ComparisonOperators bool
 }
@@ -28,6 +31,8 @@ type Client struct {
 	daemonSets *daemonSetList
 	// placements is the one DaemonSetPlacements of this client.
 	placements *placementList
+	// podUsage is the one PodUsage of this client.
+	podUsage *podUsage
 	// configured is false when the provider configuration was unknown at plan time.
 	configured bool
 }
@@ -46,7 +51,7 @@ func New(cfg *rest.Config, opts Options) (*Client, error) {
 		Nodes:      NewNodeCache(cs),
 		Planned:    samerun.NewStore(),
 		Options:    opts,
-		daemonSets: &daemonSetList{}, placements: &placementList{},
+		daemonSets: &daemonSetList{}, placements: &placementList{}, podUsage: &podUsage{},
 		configured: true,
 	}, nil
 }
@@ -54,13 +59,13 @@ func New(cfg *rest.Config, opts Options) (*Client, error) {
 // FromClientset wraps an existing clientset, for unit tests with the fake clientset.
 func FromClientset(cs kubernetes.Interface, opts Options) *Client {
 	return &Client{Clientset: cs, Requests: NewRequestCounter(), Nodes: NewNodeCache(cs), Planned: samerun.NewStore(),
-		Options: opts, daemonSets: &daemonSetList{}, placements: &placementList{}, configured: true}
+		Options: opts, daemonSets: &daemonSetList{}, placements: &placementList{}, podUsage: &podUsage{}, configured: true}
 }
 
 // Unconfigured stands in when the provider configuration is not known yet (the cluster
 // is created in the same run): resources plan unknown values instead of failing.
 func Unconfigured(opts Options) *Client {
-	return &Client{Planned: samerun.NewStore(), Options: opts, daemonSets: &daemonSetList{}, placements: &placementList{}}
+	return &Client{Planned: samerun.NewStore(), Options: opts, daemonSets: &daemonSetList{}, placements: &placementList{}, podUsage: &podUsage{}}
 }
 
 // Configured reports whether the client can reach a cluster.

@@ -120,12 +120,13 @@ func (c *NodeCache) mergeWritten() {
 }
 
 // slim keeps what prediction, ownership and the nodes data source read: metadata with its
-// managed fields, the spec and the conditions. Annotations and the rest of the status (a
+// managed fields, the spec, the conditions and the allocatable resources. Annotations and the rest of the status (a
 // real node's image list above all) are often most of a node's size.
 func slim(n *corev1.Node) *corev1.Node {
 	out := &corev1.Node{TypeMeta: n.TypeMeta, ObjectMeta: n.ObjectMeta, Spec: n.Spec}
 	out.Annotations = nil
 	out.Status.Conditions = n.Status.Conditions
+	out.Status.Allocatable = n.Status.Allocatable
 	return out
 }
 

@@ -54,6 +54,18 @@ type Outcome struct {
 	Replaced, KeptOld, Misplaced int
 	// MisplacedNow and MissingNow compare the pods now with the controller's rule now.
 	MisplacedNow, MissingNow int
+	// Starts lists, sorted by node, the pods the controller creates after the apply: for the
+	// scheduler to place.
+	Starts []Start
+}
+
+// Start is a pod the controller creates on a node.
+type Start struct {
+	Node string
+	// Replaces: the pod replaces one of the DaemonSet's own on the node (a rolling update).
+	Replaces bool
+	// Missing: the pod is missing now where the controller places one before and after.
+	Missing bool
 }
 
 // Settle predicts, node by node, what the DaemonSet controller does to the pods that run now
@@ -112,6 +124,11 @@ func Settle(before *Result, running Running, after Result, update Update) Outcom
 			out.KeptOld++
 		case now != NoPod && next == CurrentPod && (now == OldPod || update.TemplateChanged):
 			out.Replaced++
+			out.Starts = append(out.Starts, Start{Node: cur.Node, Replaces: true})
+		case now == NoPod && next == CurrentPod:
+			out.Starts = append(out.Starts, Start{Node: cur.Node})
+		case now == NoPod && cur != nil && cur.ShouldRun:
+			out.Starts = append(out.Starts, Start{Node: cur.Node, Missing: true})
 		}
 		if change != nil {
 			out.Changes = append(out.Changes, *change)

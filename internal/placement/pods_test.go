@@ -168,3 +168,32 @@ func TestSettle_counts(t *testing.T) {
 		t.Errorf("create: %+v", created)
 	}
 }
+
+// TestSettle_starts: the pods the controller creates are the scheduler's to place: new nodes,
+// replacements of a rolling update, and pods missing where the controller places one.
+func TestSettle_starts(t *testing.T) {
+	foo := taint("foo", "bar", noSchedule)
+	nodes := []*corev1.Node{node("w-01", nil), node("w-02", nil), node("w-03", nil, foo), node("w-04", nil)}
+	before := Predict(&corev1.PodSpec{}, nodes[:3], Options{})
+	after := Predict(&corev1.PodSpec{}, nodes, Options{})
+	running := Running{"w-01": CurrentPod, "w-03": CurrentPod}
+
+	cases := []struct {
+		name   string
+		update Update
+		want   []Start
+	}{
+		{"template changed, rolling update", Update{TemplateChanged: true},
+			[]Start{{Node: "w-01", Replaces: true}, {Node: "w-02", Missing: true}, {Node: "w-04"}}},
+		{"template unchanged", Update{}, []Start{{Node: "w-02", Missing: true}, {Node: "w-04"}}},
+		{"OnDelete", Update{TemplateChanged: true, Strategy: OnDelete}, []Start{{Node: "w-02", Missing: true}, {Node: "w-04"}}},
+	}
+	for _, c := range cases {
+		if got := Settle(&before, running, after, c.update).Starts; !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: starts %+v, want %+v", c.name, got, c.want)
+		}
+	}
+	if got := Settle(nil, nil, after, Update{TemplateChanged: true}).Starts; len(got) != 3 {
+		t.Errorf("create: starts %+v, want w-01, w-02 and w-04", got)
+	}
+}

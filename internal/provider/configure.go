@@ -20,6 +20,7 @@ func (p *Provider) Configure(ctx context.Context, req provider.ConfigureRequest,
 	}
 	opts := kube.Options{
 		PredictPlacement:    m.PredictPlacement.IsNull() || m.PredictPlacement.ValueBool(),
+		PredictScheduling:   m.PredictScheduling.IsNull() || m.PredictScheduling.ValueBool(),
 		ComparisonOperators: m.ComparisonOperators.ValueBool(),
 	}
 	if !req.Config.Raw.IsFullyKnown() {

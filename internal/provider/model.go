@@ -36,6 +36,7 @@ type providerModel struct {
 	Burst                 types.Int64   `tfsdk:"burst"`
 	RequestTimeout        types.String  `tfsdk:"request_timeout"`
 	PredictPlacement      types.Bool    `tfsdk:"predict_placement"`
+	PredictScheduling     types.Bool    `tfsdk:"predict_scheduling"`
 	ComparisonOperators   types.Bool    `tfsdk:"toleration_comparison_operators"`
 }
 

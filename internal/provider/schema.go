@@ -42,6 +42,7 @@ func configSchema() schema.Schema {
 				Validators: []validator.Int64{int64validator.Between(1, 100000)}},
 			"request_timeout":                 str("Timeout of one API request, as a Go duration such as `30s`. Default `30s`. Bounds how long an unreachable cluster takes to fail.", false, kubeattr.DurationValidator{}),
 			"predict_placement":               schema.BoolAttribute{Optional: true, Description: "Compute `placement_changes`, `expected_pod_count` and `excluded_node_counts` of k8sfleet_daemonset, and `daemonset_impact` of k8sfleet_node_label and k8sfleet_node_taint with their \"Pods start or stop\" warning, in every plan. Default true."},
+			"predict_scheduling":              schema.BoolAttribute{Optional: true, Description: "Judge, in the plan warning of k8sfleet_daemonset, whether the default scheduler will place each pod the change creates (resources, host ports, preemption), from the nodes' allocatable and the pods bound to them: one LIST of every pod per plan with a DaemonSet change, which needs `list` on pods cluster-wide. Only with `predict_placement`. Default true."},
 			"toleration_comparison_operators": schema.BoolAttribute{Optional: true, Description: "The cluster enables the TaintTolerationComparisonOperators feature gate, so `Lt`/`Gt` tolerations match numerically. Default false."},
 
 			// Arguments of a hashicorp/kubernetes provider block that do not apply here: declared so

@@ -131,7 +131,20 @@ func (u *NodeUsage) Remove(pod *corev1.Pod) bool {
 	if !counted(pod) {
 		return false
 	}
-	g := groupOf(pod)
+	return u.RemoveGroup(groupOf(pod))
+}
+
+// GroupOf is the group of one pod, to remove it later (RemoveGroup) without keeping the pod; ok is
+// false for a pod that is not counted.
+func GroupOf(pod *corev1.Pod) (g PodGroup, ok bool) {
+	if !counted(pod) {
+		return PodGroup{}, false
+	}
+	return groupOf(pod), true
+}
+
+// RemoveGroup uncounts one pod of group g (a GroupOf result), and reports whether it was counted.
+func (u *NodeUsage) RemoveGroup(g PodGroup) bool {
 	i := slices.IndexFunc(u.Pods, func(e PodGroup) bool { return e.same(g) && e.start == g.start })
 	if i < 0 {
 		i = slices.IndexFunc(u.Pods, g.same)

@@ -19,6 +19,8 @@ type Node struct {
 	Name   string
 	Labels map[string]string
 	Taints []corev1.Taint
+	// Allocatable replaces these resources of the default capacity (32 cpu, 256Gi, 110 pods).
+	Allocatable corev1.ResourceList
 }
 
 // MasterTaint is the taint of the demo's control-plane nodes.
@@ -70,6 +72,9 @@ func (n Node) object() *corev1.Node {
 		corev1.ResourceCPU:    resource.MustParse("32"),
 		corev1.ResourceMemory: resource.MustParse("256Gi"),
 		corev1.ResourcePods:   resource.MustParse("110"),
+	}
+	for name, q := range n.Allocatable {
+		capacity[name] = q
 	}
 	return &corev1.Node{
 		ObjectMeta: metav1.ObjectMeta{
