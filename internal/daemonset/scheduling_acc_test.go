@@ -47,7 +47,9 @@ func TestAccDaemonSet_schedulerVerdict(t *testing.T) {
 	if _, err := c.Client.SchedulingV1().PriorityClasses().Create(ctx, low, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = c.Client.SchedulingV1().PriorityClasses().Delete(context.Background(), low.Name, metav1.DeleteOptions{}) })
+	t.Cleanup(func() {
+		_ = c.Client.SchedulingV1().PriorityClasses().Delete(context.Background(), low.Name, metav1.DeleteOptions{})
+	})
 	filler(t, name+"-port", node(3), "", "10Mi", 9100)
 	filler(t, name+"-low", node(4), low.Name, "900Mi", 0)
 
@@ -79,6 +81,9 @@ resource "k8sfleet_daemonset" "agent" {
 	out, err := cli.Run(ctx, "plan", "-no-color")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
+	}
+	if i := strings.Index(out, "Warning: DaemonSet"); i >= 0 {
+		t.Logf("the create's plan warning:\n%s", out[i:min(len(out), i+900)])
 	}
 	for _, want := range []string{
 		"scheduler: 1 pod will stay Pending: Insufficient memory: " + node(2) + " (requests 512Mi, 256Mi of 256Mi free)",

@@ -90,6 +90,9 @@ proxy_url = "ftp://proxy:21"`), `proxy_url: scheme "ftp" is not supported`, fals
 		{"negative grace period", ds(`termination_grace_period_seconds = -1`, "", ""), `must not be negative`, false},
 		{"negative revision history", ds("", `revision_history_limit = -3`, ""), `must not be negative`, false},
 		{"active deadline", ds(`active_deadline_seconds = 60`, "", ""), `active_deadline_seconds is not allowed`, false},
+		{"host network with max_surge", strings.Replace(ds(`host_network = true`, `update_strategy = { rolling_update = { max_surge = "10%", max_unavailable = 0 } }`, ""),
+			`image = "agent:v1" }`, `image = "agent:v1", ports = [{ container_port = 9100 }] }`, 1),
+			`(?s)max_surge.*the rolling update stops on the first node`, false},
 		{"name uppercase", ds("", "", `name = "Bad_Name"`), `is not a valid name`, false},
 		{"name too long", ds("", "", `name = "`+strings.Repeat("n", 254)+`"`), `is not a valid name`, false},
 		{"namespace invalid", ds("", "", `name = "bad"
