@@ -73,8 +73,8 @@ func judgeStarts(needs scheduling.PodNeeds, usage *kube.PodUsage, uid k8stypes.U
 	v := verdicts{pending: map[string][]string{}, surge: surge}
 	for _, s := range starts {
 		live := usage.Nodes[s.Node]
-		if live == nil {
-			continue // the node left since the refresh
+		if live == nil || live.AllowedPods == 0 {
+			continue // the node left since the refresh, or reports no allocatable yet
 		}
 		u := *live
 		u.Pods = slices.Clone(live.Pods)
