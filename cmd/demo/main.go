@@ -1,6 +1,6 @@
 // Command demo walks the DaemonSet story on the local cluster: for each step it prints the
-// plan's expected_pod_count and placement_changes and, after apply, the DaemonSet
-// controller's DESIRED count.
+// plan's expected_pod_count, placement_changes and the pods its warning says stay Pending and,
+// after apply, the DaemonSet controller's DESIRED count and the pods the scheduler left Pending.
 package main
 
 import (
@@ -25,12 +25,16 @@ import (
 type step struct {
 	title string
 	vars  []string
+	// before prepares the cluster for the step.
+	before func(ctx context.Context, c *testcluster.Cluster) error
 }
 
 var steps = []step{
-	{"1. fluentd, no toleration", []string{"tolerate_masters=false", "label_loggers=false"}},
-	{"2. + toleration for the master taint", []string{"tolerate_masters=true", "label_loggers=false"}},
-	{"3. + logger=fluentd on k8s-01, k8s-02 and node_selector", []string{"tolerate_masters=true", "label_loggers=true"}},
+	{"1. fluentd, no toleration", []string{"tolerate_masters=false", "label_loggers=false"}, nil},
+	{"2. + toleration for the master taint", []string{"tolerate_masters=true", "label_loggers=false"}, nil},
+	{"3. + logger=fluentd on k8s-01, k8s-02 and node_selector", []string{"tolerate_masters=true", "label_loggers=true"}, nil},
+	{"4. + memory 1Gi, with k8s-02 nearly full", []string{"tolerate_masters=true", "label_loggers=true", "memory=1Gi",
+		"wait_for_rollout=false"}, fillNode("k8s-02", "512Mi")},
 }
 
 func main() {
@@ -85,10 +89,16 @@ func run(terraform, rc string) error {
 		title, changes, desired string
 		planned                 int64
 		match                   bool
+		pending                 string
 	}
 	var rows []row
 	for i, s := range steps {
 		fmt.Printf("\n== step %s\n", s.title)
+		if s.before != nil {
+			if err := s.before(ctx, cluster); err != nil {
+				return err
+			}
+		}
 		out, err := tf.plan(ctx, "step.plan", s.vars)
 		if err != nil {
 			return err
@@ -110,12 +120,16 @@ func run(terraform, rc string) error {
 			return err
 		}
 		desired := fmt.Sprint(ds.Status.DesiredNumberScheduled)
-		rows = append(rows, row{s.title, changes, desired, planned, fmt.Sprint(planned) == desired})
+		pending, err := waitPending(ctx, cluster, pendingIn(out))
+		if err != nil {
+			return err
+		}
+		rows = append(rows, row{s.title, changes, desired, planned, fmt.Sprint(planned) == desired && pending.agree, pending.text})
 	}
-	fmt.Println("\n| step | plan: placement_changes | plan: expected_pod_count | controller: DESIRED | equal |")
-	fmt.Println("|---|---|--:|--:|---|")
+	fmt.Println("\n| step | plan: placement_changes | plan: expected_pod_count | controller: DESIRED | plan: stays Pending | scheduler: Pending | equal |")
+	fmt.Println("|---|---|--:|--:|---|---|---|")
 	for _, r := range rows {
-		fmt.Printf("| %s | %s | %d | %s | %v |\n", r.title, r.changes, r.planned, r.desired, r.match)
+		fmt.Printf("| %s | %s | %d | %s | %s | %v |\n", r.title, r.changes, r.planned, r.desired, r.pending, r.match)
 	}
 	fmt.Printf("\nThe cluster keeps running (kubeconfig %s); `make cluster-down` stops it.\n", cluster.Kubeconfig)
 	return nil

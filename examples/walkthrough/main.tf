@@ -3,6 +3,8 @@
 #   step 1: no toleration                      -> 3 pods (the workers)
 #   step 2: tolerate_masters = true            -> 6 pods
 #   step 3: label_loggers = true as well       -> 2 pods (k8s-01 and k8s-02, labeled here)
+#   step 4: memory = "1Gi" as well, with k8s-02 nearly full -> the plan warns that its new pod
+#           stays Pending (Insufficient memory); the scheduler agrees after apply
 terraform {
   required_providers {
     k8sfleet = {
@@ -21,6 +23,17 @@ variable "tolerate_masters" {
 variable "label_loggers" {
   type    = bool
   default = false
+}
+
+variable "memory" {
+  type    = string
+  default = "200Mi"
+}
+
+# A rollout that cannot finish (a pod that stays Pending) would hold the apply until its timeout.
+variable "wait_for_rollout" {
+  type    = bool
+  default = true
 }
 
 resource "k8sfleet_node_label" "logger_k8s_01" {
@@ -54,8 +67,8 @@ resource "k8sfleet_daemonset" "fluentd" {
           name  = "fluentd-elasticsearch"
           image = "quay.io/fluentd_elasticsearch/fluentd:v2.5.2"
           resources = {
-            limits   = { memory = "200Mi" }
-            requests = { cpu = "100m", memory = "200Mi" }
+            limits   = { memory = var.memory }
+            requests = { cpu = "100m", memory = var.memory }
           }
           volume_mounts = [
             { name = "varlog", mount_path = "/var/log" },
@@ -70,6 +83,7 @@ resource "k8sfleet_daemonset" "fluentd" {
       }
     }
   }
+  wait_for_rollout = var.wait_for_rollout
   # The labels must be on the nodes before the DaemonSet is planned and applied.
   depends_on = [k8sfleet_node_label.logger_k8s_01, k8sfleet_node_label.logger_k8s_02]
 }
