@@ -23,6 +23,7 @@ import (
 	"k8s.io/client-go/applyconfigurations"
 	"k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
+	"sigs.k8s.io/structured-merge-diff/v6/typed"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeschema"
 )
@@ -31,10 +32,10 @@ import (
 // DaemonSet under one field manager take each other's fields away at every apply. Two such
 // resources in one plan claim the object and manager (the second is refused); across
 // workspaces, the refresh finds the manager owning fields this resource's last apply did not
-// send, and a plan that writes is refused.
+// send, or with other values than it stored, and a plan that writes is refused.
 
 // privateSharedManager is the private state key of the fields the refresh found our field
-// manager owning that the last apply did not send; removed by a refresh that finds none.
+// manager holding for another resource (foreignOwned); removed by a refresh that finds none.
 const privateSharedManager = "shared_manager"
 
 // sharedFieldsShown is how many of those fields the messages name before "and N more".
@@ -97,7 +98,8 @@ func sharedClaimText(first, second, id, manager string) string {
 }
 
 // checkSharedManager runs at refresh: the fields our manager owns in the live object that the
-// last apply did not send are recorded for the plan, and warned about. Until the first apply
+// last apply did not send, or sent with another value, are recorded for the plan, and warned
+// about. Until the first apply
 // after an import there is no record of what we sent: the fields our manager or others hold
 // then are the import's to take over, not another resource's.
 func checkSharedManager(ctx context.Context, req resource.ReadRequest, ds *appsv1.DaemonSet, manager string, imported bool, resp *resource.ReadResponse) {
@@ -107,7 +109,7 @@ func checkSharedManager(ctx context.Context, req resource.ReadRequest, ds *appsv
 		resp.Diagnostics.Append(d...)
 		if form := readStoredForm(raw); form != nil {
 			var err error
-			if extra, err = unsentOwned(ds, manager, form); err != nil {
+			if extra, err = foreignOwned(ds, manager, form); err != nil {
 				resp.Diagnostics.AddWarning("Cannot compare the DaemonSet's managed fields", err.Error())
 			}
 		}
@@ -142,13 +144,13 @@ func sharedManagerText(id, manager string, fields []string, refused bool) string
 	if len(shown) > sharedFieldsShown {
 		shown, more = shown[:sharedFieldsShown], fmt.Sprintf(" and %d more", len(fields)-sharedFieldsShown)
 	}
-	head := fmt.Sprintf("Field manager %s owns fields of DaemonSet %s that this resource's last apply did not set: %s%s. "+
+	head := fmt.Sprintf("Field manager %s owns fields of DaemonSet %s that this resource's last apply did not set, or set to another value: %s%s. "+
 		"Another k8sfleet_daemonset (in this or another workspace) applies the object with the same field_manager, or "+
 		"an apply of this resource was interrupted. A field manager holds exactly the fields of its last apply, so "+
 		"each resource's apply removes the fields the other set.", manager, id, strings.Join(shown, ", "), more)
 	tail := " Give each resource its own field_manager, or manage the DaemonSet in one resource."
 	if refused {
-		return head + " Nothing was planned to be written." + tail
+		return head + " The plan is refused, so nothing is written." + tail
 	}
 	return head + " A plan that changes the DaemonSet is refused until then." + tail
 }
@@ -157,9 +159,11 @@ var typeConverter = sync.OnceValue(func() managedfields.TypeConverter {
 	return applyconfigurations.NewTypeConverter(scheme.Scheme)
 })
 
-// unsentOwned is what manager owns in ds by server-side apply beyond the fields of what the
-// last apply sent, as attribute paths.
-func unsentOwned(ds *appsv1.DaemonSet, manager string, form *storedForm) ([]string, error) {
+// foreignOwned is what manager owns in ds by server-side apply that the last apply did not
+// send, or sent with another value, as attribute paths. Fields it no longer owns are not
+// counted: another manager may have taken them (kubectl edit), or an apply under ours dropped
+// them, which the plan shows as drift and the other resource's refresh finds.
+func foreignOwned(ds *appsv1.DaemonSet, manager string, form *storedForm) ([]string, error) {
 	live := &fieldpath.Set{}
 	for _, e := range ds.ManagedFields {
 		if e.Manager != manager || e.Operation != metav1.ManagedFieldsOperationApply || e.Subresource != "" || e.FieldsV1 == nil {
@@ -174,19 +178,34 @@ func unsentOwned(ds *appsv1.DaemonSet, manager string, form *storedForm) ([]stri
 	if live.Empty() {
 		return nil, nil
 	}
-	sentObj := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": form.Sent["metadata"], "spec": form.Sent["spec"],
-	}}
-	typed, err := typeConverter().ObjectToTyped(sentObj)
+	sent, err := typedDaemonSet(form.Sent)
 	if err != nil {
 		return nil, fmt.Errorf("fields of the last apply: %w", err)
 	}
-	sent, err := typed.ToFieldSet()
+	sentFields, err := sent.ToFieldSet()
 	if err != nil {
 		return nil, fmt.Errorf("fields of the last apply: %w", err)
+	}
+	// What the server stored for the last apply beside what our manager owns now: a value
+	// changed under our manager was applied under it, since any other write takes the field.
+	owned, err := ownedFields(ds, manager, false)
+	if err != nil {
+		return nil, err
+	}
+	stored, err := typedDaemonSet(form.Stored)
+	if err != nil {
+		return nil, fmt.Errorf("fields of the last apply: %w", err)
+	}
+	now, err := typedDaemonSet(owned)
+	if err != nil {
+		return nil, fmt.Errorf("fields of %s: %w", manager, err)
+	}
+	cmp, err := stored.Compare(now)
+	if err != nil {
+		return nil, err
 	}
 	var out []string
-	live.Difference(sent).Leaves().Iterate(func(p fieldpath.Path) {
+	live.Difference(sentFields).Union(cmp.Modified).Leaves().Iterate(func(p fieldpath.Path) {
 		if p.String() == ".metadata.uid" {
 			return // the object's uid, sent to pin the object, is never a field of ours
 		}
@@ -194,6 +213,13 @@ func unsentOwned(ds *appsv1.DaemonSet, manager string, form *storedForm) ([]stri
 	})
 	sort.Strings(out)
 	return out, nil
+}
+
+// typedDaemonSet is the metadata and spec of a DaemonSet in JSON form as a typed value.
+func typedDaemonSet(obj map[string]any) (*typed.TypedValue, error) {
+	return typeConverter().ObjectToTyped(&unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": obj["metadata"], "spec": obj["spec"],
+	}})
 }
 
 // userKeyMaps are the map fields whose keys are the user's, not field names.

@@ -140,7 +140,7 @@ func TestAccDaemonSet_sharedManagerTwoWorkspaces(t *testing.T) {
 	start := time.Now()
 	out, err := one.Run(ctx, "apply", "-auto-approve")
 	t.Logf("refused apply of workspace one in %s", time.Since(start).Round(time.Millisecond))
-	refused := `Field manager k8sfleet owns fields of DaemonSet default/` + name + ` that this resource's last apply did not set: ` +
+	refused := `Field manager k8sfleet owns fields of DaemonSet default/` + name + ` that this resource's last apply did not set, or set to another value: ` +
 		`spec.template.spec.containers[name="agent"].env[name="B"]`
 	if err == nil || !strings.Contains(words(out), refused) || !strings.Contains(words(out), "Give each resource its own field_manager") {
 		t.Errorf("workspace one's apply is not refused with %q: %v\n%s", refused, err, out)
@@ -176,5 +176,50 @@ func TestAccDaemonSet_sharedManagerTwoWorkspaces(t *testing.T) {
 		if out, err := cli.Run(ctx, "plan", "-detailed-exitcode"); err != nil {
 			t.Errorf("a workspace's plan is not empty once each has its field manager: %v\n%s", err, out)
 		}
+	}
+}
+
+// TestAccDaemonSet_sharedManagerOtherValue: workspace two imports workspace one's DaemonSet
+// with the same fields and another image, and applies under the same field manager. The
+// manager owns no field workspace one did not send, but holds the image with another value:
+// workspace one's next apply is refused naming it, and writes nothing.
+func TestAccDaemonSet_sharedManagerOtherValue(t *testing.T) {
+	c := acctest.Cluster(t).Client
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	name := acctest.RandomName("shared")
+	one, two := acctest.NewCLI(t, os.Getenv("KUBE_CONFIG_PATH")), acctest.NewCLI(t, os.Getenv("KUBE_CONFIG_PATH"))
+	t.Cleanup(func() {
+		_, _ = one.Run(context.Background(), "destroy", "-auto-approve")
+		_ = c.AppsV1().DaemonSets("default").Delete(context.Background(), name, metav1.DeleteOptions{})
+	})
+	for _, step := range []struct {
+		cli    *acctest.CLI
+		config string
+	}{
+		{one, agentBlock("test", name, "", "A")},
+		{two, strings.Replace(agentBlock("test", name, "", "A"), "agent:v1", "agent:v2", 1) + importBlock("test", name)},
+	} {
+		step.cli.Write(t, step.config)
+		if out, err := step.cli.Run(ctx, "apply", "-auto-approve"); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+	}
+	before, err := c.AppsV1().DaemonSets("default").Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := one.Run(ctx, "apply", "-auto-approve")
+	refused := `Field manager k8sfleet owns fields of DaemonSet default/` + name + ` that this resource's last apply did not set, ` +
+		`or set to another value: spec.template.spec.containers[name="agent"].image.`
+	if err == nil || !strings.Contains(words(out), refused) {
+		t.Errorf("workspace one's apply is not refused with %q: %v\n%s", refused, err, out)
+	}
+	after, err := c.AppsV1().DaemonSets("default").Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if written(t, after) != written(t, before) {
+		t.Errorf("the refused apply wrote the DaemonSet: %s, was %s", written(t, after), written(t, before))
 	}
 }
