@@ -33,6 +33,9 @@ func (r *Resource) modifyPlan(ctx context.Context, req resource.ModifyPlanReques
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return // destroy, or the provider is not configured yet
 	}
+	if !r.claimObject(ctx, req, &resp.Diagnostics) {
+		return
+	}
 	if req.Plan.Raw.Equal(req.State.Raw) {
 		// Nothing changed since the refresh, which already predicted from the live nodes;
 		// returning before decoding keeps a no-change plan of a large fleet cheap.
@@ -66,6 +69,9 @@ func (r *Resource) modifyPlan(ctx context.Context, req resource.ModifyPlanReques
 	if state != nil && !changed(&plan, state) {
 		plan.PlacementChanges, plan.ExpectedPodCount, plan.ExcludedNodeCounts = state.PlacementChanges, state.ExpectedPodCount, state.ExcludedNodeCounts
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	if state != nil && refuseSharedManager(ctx, prior, &plan, state, &resp.Diagnostics) {
 		return
 	}
 	if state != nil && !state.Spec.IsNull() {

@@ -129,6 +129,7 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 	if len(imported) > 0 {
 		recordTakeover(ctx, ds, state.FieldManager.ValueString(), resp)
 	}
+	checkSharedManager(ctx, req, ds, state.FieldManager.ValueString(), len(imported) > 0, resp)
 	r.refreshPrediction(ctx, &state, ds, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, ds.Namespace, ds.Name)...)

@@ -80,8 +80,9 @@ func resourceSchema(ctx context.Context) schema.Schema {
 			},
 			"field_manager": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(DefaultFieldManager),
-				Description: "Server-side apply field manager. Default `k8sfleet`.",
-				Validators:  []validator.String{kubeattr.FieldManagerLengthValidator{}},
+				Description: "Server-side apply field manager. Default `k8sfleet`. Two resources that apply one DaemonSet need one each: " +
+					"a plan that would share one is refused (see the ownership guide).",
+				Validators: []validator.String{kubeattr.FieldManagerLengthValidator{}},
 			},
 			"force": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),

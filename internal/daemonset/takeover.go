@@ -68,7 +68,8 @@ func recordTakeover(ctx context.Context, ds *appsv1.DaemonSet, manager string, r
 }
 
 // pendingTakeover is the recorded takeover plus this resource's previous field manager after
-// a rename of field_manager.
+// a rename of field_manager, unless the refresh found that manager shared with another
+// resource (sharedmanager.go): its fields are then the other resource's too.
 func pendingTakeover(ctx context.Context, req resource.UpdateRequest, plan *model, diags *diag.Diagnostics) takeover {
 	t := takeover{V: 1}
 	raw, d := req.Private.GetKey(ctx, privateTakeover)
@@ -78,7 +79,9 @@ func pendingTakeover(ctx context.Context, req resource.UpdateRequest, plan *mode
 	}
 	var prior model
 	diags.Append(req.State.Get(ctx, &prior)...)
-	if old := prior.FieldManager.ValueString(); old != "" && old != plan.FieldManager.ValueString() && !slices.Contains(t.Apply, old) {
+	shared, d := req.Private.GetKey(ctx, privateSharedManager)
+	diags.Append(d...)
+	if old := prior.FieldManager.ValueString(); old != "" && old != plan.FieldManager.ValueString() && !slices.Contains(t.Apply, old) && len(shared) == 0 {
 		t.Apply = append(t.Apply, old)
 	}
 	return t
