@@ -18,10 +18,11 @@ func (r *Resource) placementOptions() placement.Options {
 }
 
 // Prediction is the value of the three computed placement attributes.
+// The tags let a resource model embed it.
 type Prediction struct {
-	ExpectedPodCount   types.Int64
-	PlacementChanges   types.Map
-	ExcludedNodeCounts types.Map
+	ExpectedPodCount   types.Int64 `tfsdk:"expected_pod_count"`
+	PlacementChanges   types.Map   `tfsdk:"placement_changes"`
+	ExcludedNodeCounts types.Map   `tfsdk:"excluded_node_counts"`
 }
 
 func predictionOf(after placement.Result, changes []placement.NodeChange) Prediction {

@@ -212,7 +212,7 @@ func givenBack(t *testing.T, name string, original appsv1.DaemonSetSpec, tolerat
 
 func ownsTolerations(t *testing.T, ds *appsv1.DaemonSet, manager string) bool {
 	for _, e := range ds.ManagedFields {
-		if e.Manager == manager && e.FieldsV1 != nil && strings.Contains(string(e.FieldsV1.Raw), `"f:tolerations":{}`) {
+		if e.Manager == manager && e.FieldsV1 != nil && strings.Contains(e.FieldsV1.GetRawString(), `"f:tolerations":{}`) {
 			return true
 		}
 	}

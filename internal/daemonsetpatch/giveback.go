@@ -63,12 +63,12 @@ func loadGiveBack(ctx context.Context, p daemonset.PrivateGetter) (giveBack, dia
 
 func (g giveBack) save(ctx context.Context, p daemonset.PrivateSetter) diag.Diagnostics {
 	raw, err := json.Marshal(g)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Cannot encode the patch's record", err.Error())
-		return diags
+	if err == nil {
+		return p.SetKey(ctx, privateGiveBack, raw)
 	}
-	return p.SetKey(ctx, privateGiveBack, raw)
+	var diags diag.Diagnostics
+	diags.AddError("Cannot encode the patch's record", err.Error())
+	return diags
 }
 
 // managed is the field set of each entry of ds's managedFields on the main resource.
@@ -95,30 +95,36 @@ func unstructuredOf(ds *appsv1.DaemonSet) (map[string]any, error) {
 	return runtime.DefaultUnstructuredConverter.ToUnstructured(ds)
 }
 
+func managedPair(before, after *appsv1.DaemonSet) (was, now map[ownerKey]*fieldpath.Set, err error) {
+	if was, err = managed(before); err == nil {
+		now, err = managed(after)
+	}
+	return was, now, err
+}
+
+func objectPair(before, after *appsv1.DaemonSet) (b, a map[string]any, err error) {
+	if b, err = unstructuredOf(before); err == nil {
+		a, err = unstructuredOf(after)
+	}
+	return b, a, err
+}
+
 // record adds to g the fields the apply that turned before into after took from other
 // managers, with their values on both sides; a field it took again (after another writer
 // took it back) keeps the value before the first patch. Fields no longer ours are dropped:
 // they were released or taken by someone else.
 func (g giveBack) record(before, after *appsv1.DaemonSet, manager string) (giveBack, error) {
-	was, err := managed(before)
+	was, now, err := managedPair(before, after)
 	if err != nil {
 		return g, err
 	}
-	now, err := managed(after)
+	beforeObj, afterObj, err := objectPair(before, after)
 	if err != nil {
 		return g, err
 	}
 	ours := now[applyOwner(manager)]
 	if ours == nil {
 		ours = &fieldpath.Set{}
-	}
-	beforeObj, err := unstructuredOf(before)
-	if err != nil {
-		return g, err
-	}
-	afterObj, err := unstructuredOf(after)
-	if err != nil {
-		return g, err
 	}
 	out := giveBack{V: giveBackVersion}
 	known := map[string]bool{}

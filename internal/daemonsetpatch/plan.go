@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	appsv1 "k8s.io/api/apps/v1"
@@ -27,29 +28,20 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 	if req.Plan.Raw.IsNull() || r.client == nil || req.Plan.Raw.Equal(req.State.Raw) {
 		return // destroy, the provider not configured yet, or nothing changed
 	}
-	var plan model
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, state, diags := planAndState(ctx, req)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
-	}
-	var state *model
-	if !req.State.Raw.IsNull() {
-		state = &model{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
 	}
 	defer func() { resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...) }()
 	if state != nil && plan.Spec.Equal(state.Spec) && plan.Force.Equal(state.Force) && plan.FieldManager.Equal(state.FieldManager) {
-		plan.setPrediction(state.prediction())
+		plan.Prediction = state.Prediction
 		return
 	}
 	if !r.client.Configured() || !req.Config.Raw.IsFullyKnown() {
-		plan.setPrediction(r.unknown())
+		plan.Prediction = r.unknown()
 		return
 	}
-	p, diags := plan.patch(ctx)
+	p, diags := plan.patch()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -74,20 +66,34 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 		applyError(&resp.Diagnostics, "The DaemonSet refuses this patch", err)
 		return
 	}
-	rollout := true
+	// A create compares the template the dry run made with the live one; an update, what the
+	// patch sets with what the refresh found ours.
+	var rollout bool
 	if live != nil {
 		rollout = !equality.Semantic.DeepEqual(live.Spec.Template, merged.Spec.Template)
 	} else {
 		rollout = !templateOf(plan.Spec).Equal(templateOf(state.Spec))
 	}
-	pr, summary, diags := daemonset.NewPlacement(r.client).Forecast(ctx, req.Private, live, daemonset.Change{
+	pr, summary, diags := r.placement.Forecast(ctx, req.Private, live, daemonset.Change{
 		Namespace: p.namespace, Name: p.name, Manager: manager, Spec: &p.spec, Rollout: rollout,
 	})
 	resp.Diagnostics.Append(diags...)
-	plan.setPrediction(pr)
+	plan.Prediction = pr
 	if summary != "" {
 		resp.Diagnostics.AddWarning(fmt.Sprintf("DaemonSet %s/%s placement after the patch", p.namespace, p.name), summary)
 	}
+}
+
+// planAndState decodes the plan and, but for a create, the prior state.
+func planAndState(ctx context.Context, req resource.ModifyPlanRequest) (model, *model, diag.Diagnostics) {
+	var plan model
+	diags := req.Plan.Get(ctx, &plan)
+	if req.State.Raw.IsNull() || diags.HasError() {
+		return plan, nil, diags
+	}
+	state := &model{}
+	diags.Append(req.State.Get(ctx, state)...)
+	return plan, state, diags
 }
 
 func (r *Resource) unknown() daemonset.Prediction {

@@ -10,12 +10,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	appsv1 "k8s.io/api/apps/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -34,32 +33,30 @@ var (
 	_ resource.ResourceWithModifyPlan  = &Resource{}
 )
 
-// TypeName is the resource's type name.
-const TypeName = "k8sfleet_daemonset_patch"
-
 // Resource owns some fields of one DaemonSet.
 type Resource struct {
-	client *kube.Client
+	client    *kube.Client
+	placement daemonset.Placement
 }
 
 // NewResource is the constructor the provider registers.
 func NewResource() resource.Resource { return &Resource{} }
 
-var objectAsOptions = basetypes.ObjectAsOptions{UnhandledNullAsEmpty: true, UnhandledUnknownAsEmpty: true}
-
 // Metadata names the resource.
-func (r *Resource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = TypeName
+func (r *Resource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_daemonset_patch"
+}
+
+// Configure receives the provider's client, which the prediction reads nodes and pods with.
+func (r *Resource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics); r.client != nil {
+		r.placement = daemonset.NewPlacement(r.client)
+	}
 }
 
 // Schema describes the resource.
 func (r *Resource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = resourceSchema()
-}
-
-// Configure receives the provider's client.
-func (r *Resource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
 // patch is what the configuration applies, in the forms the resource needs.
@@ -69,14 +66,10 @@ type patch struct {
 	spec            appsv1.DaemonSetSpec // typed, the fields not set zero, for the prediction
 }
 
-func (m *model) patch(ctx context.Context) (*patch, diag.Diagnostics) {
+func (m *model) patch() (*patch, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	var meta metadataModel
-	diags.Append(m.Metadata.As(ctx, &meta, objectAsOptions)...)
-	if diags.HasError() {
-		return nil, diags
-	}
-	p := &patch{namespace: meta.Namespace.ValueString(), name: meta.Name.ValueString()}
+	p := &patch{}
+	p.namespace, p.name = m.target()
 	obj := map[string]any{"apiVersion": "apps/v1", "kind": "DaemonSet",
 		"metadata": map[string]any{"name": p.name, "namespace": p.namespace}}
 	spec, err := daemonset.SpecToKube(m.Spec)
@@ -161,7 +154,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 // write applies the plan's fields to the live object, records the fields it took in g, and
 // snapshots the result for the plans before the next refresh.
 func (r *Resource) write(ctx context.Context, plan *model, g giveBack, priv daemonset.PrivateSetter, diags *diag.Diagnostics) {
-	p, d := plan.patch(ctx)
+	p, d := plan.patch()
 	diags.Append(d...)
 	if diags.HasError() {
 		return
@@ -192,12 +185,12 @@ func (r *Resource) write(ctx context.Context, plan *model, g giveBack, priv daem
 	} else {
 		diags.Append(g.save(ctx, priv)...)
 	}
-	pr, ok := daemonset.NewPlacement(r.client).Refresh(ctx, after, manager, priv, diags)
+	pr, ok := r.placement.Refresh(ctx, after, manager, priv, diags)
 	if plan.ExpectedPodCount.IsUnknown() || plan.PlacementChanges.IsUnknown() || plan.ExcludedNodeCounts.IsUnknown() {
 		if !ok {
 			pr = daemonset.NullPrediction()
 		}
-		plan.setPrediction(pr)
+		plan.Prediction = pr
 	}
 }
 
@@ -217,14 +210,8 @@ func withUID(body []byte, uid string) ([]byte, error) {
 // and the plan writes it again) and the prediction; a DaemonSet that is gone takes the patch
 // out of state.
 func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state model
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ns, name, _, err := splitID(state.ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid id", err.Error())
+	state, ns, name, ok := stateOf(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	live, err := r.get(ctx, ns, name)
@@ -251,11 +238,10 @@ func (r *Resource) Read(ctx context.Context, req resource.ReadRequest, resp *res
 			return
 		}
 	}
-	state.Metadata = types.ObjectValueMust(metadataAttrTypes, map[string]attr.Value{
-		"name": types.StringValue(name), "namespace": types.StringValue(ns)})
+	state.Metadata = metadataOf(ns, name)
 	state.ID = types.StringValue(ns + "/" + name)
-	if pr, ok := daemonset.NewPlacement(r.client).Refresh(ctx, live, manager, resp.Private, &resp.Diagnostics); ok {
-		state.setPrediction(pr)
+	if pr, ok := r.placement.Refresh(ctx, live, manager, resp.Private, &resp.Diagnostics); ok {
+		state.Prediction = pr
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -284,14 +270,8 @@ func ownedSpec(live *appsv1.DaemonSet, manager string) (map[string]any, error) {
 // patch wrote get their values from before it, every other field is released, and the restored
 // fields return to their first owners. The DaemonSet stays.
 func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state model
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ns, name, _, err := splitID(state.ID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid id", err.Error())
+	state, ns, name, ok := stateOf(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	manager := state.FieldManager.ValueString()
@@ -357,10 +337,20 @@ func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequ
 		manager = kubeattr.RandomFieldManager("patch")
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ns+"/"+name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("metadata"), types.ObjectValueMust(metadataAttrTypes,
-		map[string]attr.Value{"name": types.StringValue(name), "namespace": types.StringValue(ns)}))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("metadata"), metadataOf(ns, name))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("field_manager"), manager)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force"), false)...)
+}
+
+// stateOf decodes the state and the DaemonSet its id names.
+func stateOf(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) (m model, namespace, name string, ok bool) {
+	if diags.Append(state.Get(ctx, &m)...); diags.HasError() {
+		return m, "", "", false
+	}
+	namespace, name, _, err := splitID(m.ID.ValueString())
+	if err != nil {
+		diags.AddError("Invalid id", err.Error())
+	}
+	return m, namespace, name, err == nil
 }
 
 // splitID reads `namespace/name` or `namespace/name/field_manager`.

@@ -1,9 +1,7 @@
 package daemonsetpatch
 
 import (
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -13,56 +11,26 @@ import (
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kubeattr"
 )
 
-// model is the resource's Terraform value.
-type model struct {
-	ID                 types.String `tfsdk:"id"`
-	Metadata           types.Object `tfsdk:"metadata"`
-	Spec               types.Object `tfsdk:"spec"`
-	FieldManager       types.String `tfsdk:"field_manager"`
-	Force              types.Bool   `tfsdk:"force"`
-	PlacementChanges   types.Map    `tfsdk:"placement_changes"`
-	ExpectedPodCount   types.Int64  `tfsdk:"expected_pod_count"`
-	ExcludedNodeCounts types.Map    `tfsdk:"excluded_node_counts"`
-}
+const description = "Owns a few fields of a DaemonSet that something else installed (kube-proxy, aws-node, a Helm " +
+	"chart's agent) with server-side apply, predicts in every plan which nodes gain or lose its pods, and gives " +
+	"the fields back on destroy. The DaemonSet is never created or deleted."
 
-type metadataModel struct {
-	Name      types.String `tfsdk:"name"`
-	Namespace types.String `tfsdk:"namespace"`
-}
-
-var metadataAttrTypes = map[string]attr.Type{"name": types.StringType, "namespace": types.StringType}
-
-func (m *model) setPrediction(p daemonset.Prediction) {
-	m.ExpectedPodCount, m.PlacementChanges, m.ExcludedNodeCounts = p.ExpectedPodCount, p.PlacementChanges, p.ExcludedNodeCounts
-}
-
-func (m *model) prediction() daemonset.Prediction {
-	return daemonset.Prediction{ExpectedPodCount: m.ExpectedPodCount, PlacementChanges: m.PlacementChanges, ExcludedNodeCounts: m.ExcludedNodeCounts}
+// targetAttribute names the DaemonSet; another one is another patch.
+func targetAttribute(what string) schema.StringAttribute {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	return schema.StringAttribute{Required: true, PlanModifiers: replace,
+		Description: what + " of the DaemonSet. Changing it gives the fields back and patches the other DaemonSet."}
 }
 
 func resourceSchema() schema.Schema {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	return schema.Schema{
-		Description: "Owns a few fields of a DaemonSet that something else installed (kube-proxy, aws-node, a Helm " +
-			"chart's agent) with server-side apply, predicts in every plan which nodes gain or lose its pods, and gives " +
-			"the fields back on destroy. The DaemonSet is never created or deleted.",
+		Description: description,
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed: true, Description: "`namespace/name`.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": schema.StringAttribute{Computed: true, Description: "`namespace/name`.", PlanModifiers: keep},
 			"metadata": schema.SingleNestedAttribute{
-				Required:    true,
-				Description: "The DaemonSet to patch; it must exist.",
-				Attributes: map[string]schema.Attribute{
-					"name": schema.StringAttribute{
-						Required: true, Description: "Name of the DaemonSet. Changing it gives the fields back and patches the other one.",
-						PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-					},
-					"namespace": schema.StringAttribute{
-						Required: true, Description: "Namespace of the DaemonSet. Changing it gives the fields back and patches the other one.",
-						PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-					},
-				},
+				Required: true, Description: "The DaemonSet to patch; it must exist.",
+				Attributes: map[string]schema.Attribute{"name": targetAttribute("Name"), "namespace": targetAttribute("Namespace")},
 			},
 			"spec": schema.SingleNestedAttribute{
 				Optional: true,
@@ -86,7 +54,7 @@ func resourceSchema() schema.Schema {
 				},
 			},
 			"force": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				Optional: true,
 				Description: "Take over fields another field manager owns with another value (the installer's tolerations, " +
 					"its memory request); otherwise such a field is a conflict error that names it and its manager. " +
 					"Destroy puts the values it took over back.",

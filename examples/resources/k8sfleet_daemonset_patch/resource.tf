@@ -27,7 +27,6 @@ resource "k8sfleet_daemonset_patch" "kube_proxy" {
 # by name; the other containers and env vars stay the add-on's.
 resource "k8sfleet_daemonset_patch" "aws_node" {
   metadata = { name = "aws-node", namespace = "kube-system" }
-  force    = true
   spec = {
     template = {
       spec = {
@@ -39,4 +38,5 @@ resource "k8sfleet_daemonset_patch" "aws_node" {
       }
     }
   }
+  force = true # the add-on sets the memory request
 }
