@@ -180,12 +180,8 @@ func patched(spec appsv1.DaemonSetSpec, container, env string) appsv1.DaemonSetS
 
 // mastersGainAPod is the plan's prediction: the three masters are tolerated now.
 func mastersGainAPod() []plancheck.PlanCheck {
-	want := map[string]knownvalue.Check{}
-	for _, n := range masters {
-		want[n] = knownvalue.StringRegexp(regexp.MustCompile(`^\+1: `))
-	}
 	return []plancheck.PlanCheck{
-		plancheck.ExpectKnownValue(addr, tfjsonpath.New("placement_changes"), knownvalue.MapExact(want)),
+		plancheck.ExpectKnownValue(addr, tfjsonpath.New("placement_changes"), mastersChange(`^\+1: `)),
 		plancheck.ExpectKnownValue(addr, tfjsonpath.New("expected_pod_count"), knownvalue.Int64Exact(6)),
 	}
 }
@@ -275,8 +271,47 @@ func TestAccDaemonSetPatch_clientSideAgent(t *testing.T) {
 				Config:   config,
 				PlanOnly: true, // nothing left to do
 			},
+			{
+				// The tolerations leave the configuration: kubectl's list comes back, not none.
+				Config: withoutTolerations(config),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("placement_changes"), mastersChange(`^-1: `)),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("expected_pod_count"), knownvalue.Int64Exact(3)),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					acctest.DesiredIs(t, "kube-system", name, 3),
+					func(*terraform.State) error {
+						return specIs(t, name, func() appsv1.DaemonSetSpec {
+							spec := patched(original, "kube-proxy", "KUBE_PROXY_EXTRA")
+							spec.Template.Spec.Tolerations = original.Template.Spec.Tolerations
+							return spec
+						})
+					},
+					func(*terraform.State) error {
+						if ds := get(t, name); !ownsTolerations(t, ds, "kubectl-client-side-apply") {
+							return fmt.Errorf("tolerations are not kubectl's again: %v", managers(ds))
+						}
+						return nil
+					},
+				),
+			},
 		},
 	})
+}
+
+// withoutTolerations is the patch of patchHCL less its tolerations.
+func withoutTolerations(config string) string {
+	start := strings.Index(config, "        tolerations = [")
+	end := strings.Index(config, "        containers = [")
+	return config[:start] + config[end:]
+}
+
+func mastersChange(pattern string) knownvalue.Check {
+	want := map[string]knownvalue.Check{}
+	for _, n := range masters {
+		want[n] = knownvalue.StringRegexp(regexp.MustCompile(pattern))
+	}
+	return knownvalue.MapExact(want)
 }
 
 // TestAccDaemonSetPatch_serverSideAgent: an aws-node-like agent installed by server-side

@@ -173,13 +173,15 @@ func (g giveBack) record(before, after *appsv1.DaemonSet, manager string) (giveB
 	return out, nil
 }
 
-// restoreBody is the apply that gives the fields back: it sets each taken field that still
-// holds what the patch wrote to its value before the patch, and leaves out every other field,
-// which releases it. It returns the body, the fields it restores and those it leaves, changed
-// since the patch wrote them.
-func (g giveBack) restoreBody(live *appsv1.DaemonSet, manager string) ([]byte, []takenField, []string, error) {
-	body := map[string]any{"apiVersion": "apps/v1", "kind": "DaemonSet",
-		"metadata": map[string]any{"name": live.Name, "namespace": live.Namespace, "uid": string(live.UID)}}
+// restoreOnto extends the apply body base so that it gives back the fields the patch took and
+// no longer sets (those not in keep): each one that still holds what the patch wrote gets its
+// value from before the patch; a field left out of body is released. It returns the body, the
+// fields it restores and those it leaves, changed since the patch wrote them.
+func (g giveBack) restoreOnto(live *appsv1.DaemonSet, manager string, base []byte, keep *fieldpath.Set) ([]byte, []takenField, []string, error) {
+	var body map[string]any
+	if err := json.Unmarshal(base, &body); err != nil {
+		return nil, nil, nil, err
+	}
 	sets, err := managed(live)
 	if err != nil {
 		return nil, nil, nil, err
@@ -196,6 +198,9 @@ func (g giveBack) restoreBody(live *appsv1.DaemonSet, manager string) ([]byte, [
 		if err != nil {
 			return nil, nil, nil, err
 		}
+		if keep.Has(p) {
+			continue
+		}
 		now, _ := valueAt(obj, p)
 		if ours == nil || !ours.Has(p) || !sameJSON(now, f.Wrote) {
 			changed = append(changed, p.String())
@@ -210,9 +215,25 @@ func (g giveBack) restoreBody(live *appsv1.DaemonSet, manager string) ([]byte, [
 	return raw, restored, changed, err
 }
 
-// handBack is live's managedFields once the restored fields are their first owners' again
-// and our manager owns nothing.
-func handBack(live *appsv1.DaemonSet, manager string, restored []takenField) ([]metav1.ManagedFieldsEntry, error) {
+// releaseBody is the apply under which a manager owns nothing of live.
+func releaseBody(live *appsv1.DaemonSet) []byte {
+	raw, _ := json.Marshal(map[string]any{"apiVersion": "apps/v1", "kind": "DaemonSet",
+		"metadata": map[string]any{"name": live.Name, "namespace": live.Namespace, "uid": string(live.UID)}})
+	return raw
+}
+
+// ownedBy is the set of fields manager applied in ds; empty for none.
+func ownedBy(ds *appsv1.DaemonSet, manager string) (*fieldpath.Set, error) {
+	sets, err := managed(ds)
+	if s := sets[applyOwner(manager)]; s != nil {
+		return s, err
+	}
+	return &fieldpath.Set{}, err
+}
+
+// handBack is live's managedFields once the restored fields are their first owners' again,
+// and no longer our manager's; with release, our manager owns nothing at all.
+func handBack(live *appsv1.DaemonSet, manager string, restored []takenField, release bool) ([]metav1.ManagedFieldsEntry, error) {
 	add := map[ownerKey]*fieldpath.Set{}
 	var order []ownerKey
 	for _, f := range restored {
@@ -226,11 +247,25 @@ func handBack(live *appsv1.DaemonSet, manager string, restored []takenField) ([]
 		}
 		add[f.owner()].Insert(p)
 	}
+	given := &fieldpath.Set{}
+	for _, s := range add {
+		given = given.Union(s)
+	}
 	var out []metav1.ManagedFieldsEntry
 	for _, e := range live.ManagedFields {
 		key := ownerKey{e.Manager, string(e.Operation)}
 		if e.Subresource == "" && key == applyOwner(manager) {
-			continue
+			if release {
+				continue
+			}
+			kept, err := without(e, given)
+			if err != nil {
+				return nil, err
+			}
+			if kept == nil {
+				continue
+			}
+			e = *kept
 		}
 		if s := add[key]; s != nil && e.Subresource == "" {
 			own := &fieldpath.Set{}
@@ -263,4 +298,24 @@ func handBack(live *appsv1.DaemonSet, manager string, restored []takenField) ([]
 		})
 	}
 	return out, nil
+}
+
+// without is entry e less the fields in s; nil when nothing is left.
+func without(e metav1.ManagedFieldsEntry, s *fieldpath.Set) (*metav1.ManagedFieldsEntry, error) {
+	own := &fieldpath.Set{}
+	if e.FieldsV1 != nil {
+		if err := own.FromJSON(bytes.NewReader(e.FieldsV1.GetRawBytes())); err != nil {
+			return nil, err
+		}
+	}
+	left := own.Difference(s)
+	if left.Empty() {
+		return nil, nil
+	}
+	raw, err := left.ToJSON()
+	if err != nil {
+		return nil, err
+	}
+	e.FieldsV1 = metav1.NewFieldsV1(string(raw))
+	return &e, nil
 }

@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apiresource "k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 )
 
 const tolerationsFields = `{"f:spec":{"f:template":{"f:spec":{"f:tolerations":{}}}}}`
@@ -56,7 +57,7 @@ func TestGiveBack(t *testing.T) {
 		t.Fatalf("recorded %d fields, want the tolerations and the memory request: %+v", len(g.Fields), g.Fields)
 	}
 
-	body, restored, changed, err := g.restoreBody(after, "k8sfleet-patch-x")
+	body, restored, changed, err := g.restoreOnto(after, "k8sfleet-patch-x", releaseBody(after), &fieldpath.Set{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestGiveBack(t *testing.T) {
 		t.Errorf("restore sends containers %+v, want agent with 50Mi", pod.Containers)
 	}
 
-	entries, err := handBack(after, "k8sfleet-patch-x", restored)
+	entries, err := handBack(after, "k8sfleet-patch-x", restored, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +97,7 @@ func TestGiveBack(t *testing.T) {
 
 	// Someone changed the tolerations since: they stay, and the warning names them.
 	moved := agentWith("100Mi", []corev1.Toleration{master}, helmLeft, ours)
-	_, restored, changed, err = g.restoreBody(moved, "k8sfleet-patch-x")
+	_, restored, changed, err = g.restoreOnto(moved, "k8sfleet-patch-x", releaseBody(moved), &fieldpath.Set{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	k8stypes "k8s.io/apimachinery/pkg/types"
 	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
 	"k8s.io/client-go/util/retry"
+	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/daemonset"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
@@ -174,10 +175,19 @@ func (r *Resource) write(ctx context.Context, plan *model, g giveBack, priv daem
 		diags.AddError("Cannot encode the patch", err.Error())
 		return
 	}
+	body, restored, ok := r.restoreDropped(ctx, plan, p, before, body, g, diags)
+	if !ok {
+		return
+	}
 	after, err := r.apply(ctx, p.namespace, p.name, manager, body, plan.Force.ValueBool(), false)
 	if err != nil {
 		applyError(diags, "Cannot patch the DaemonSet", err)
 		return
+	}
+	if handed, err := r.handBack(ctx, p.namespace, p.name, manager, restored, false); err != nil {
+		diags.AddError("Cannot hand the restored fields back to their owners", err.Error())
+	} else if handed != nil {
+		after = handed
 	}
 	plan.ID = types.StringValue(p.namespace + "/" + p.name)
 	if g, err = g.record(before, after, manager); err != nil {
@@ -192,6 +202,34 @@ func (r *Resource) write(ctx context.Context, plan *model, g giveBack, priv daem
 		}
 		plan.Prediction = pr
 	}
+}
+
+// restoreDropped adds to an update's body the fields the patch took over and the configuration
+// no longer sets, with their values from before the patch, so that dropping a toleration list
+// from the configuration puts the installer's back instead of deleting it. A dry run of the
+// configuration says which fields it still sets. It returns the body and the fields restored.
+func (r *Resource) restoreDropped(ctx context.Context, plan *model, p *patch, live *appsv1.DaemonSet, body []byte, g giveBack, diags *diag.Diagnostics) ([]byte, []takenField, bool) {
+	if len(g.Fields) == 0 {
+		return body, nil, true
+	}
+	manager := plan.FieldManager.ValueString()
+	dry, err := r.apply(ctx, p.namespace, p.name, manager, body, plan.Force.ValueBool(), true)
+	if err != nil {
+		applyError(diags, "Cannot patch the DaemonSet", err)
+		return nil, nil, false
+	}
+	var restored []takenField
+	var changed []string
+	keep, err := ownedBy(dry, manager)
+	if err == nil {
+		body, restored, changed, err = g.restoreOnto(live, manager, body, keep)
+	}
+	if err != nil {
+		diags.AddError("Cannot give back the fields the configuration no longer sets", err.Error())
+		return nil, nil, false
+	}
+	warnChanged(diags, changed, p.namespace, p.name)
+	return body, restored, true
 }
 
 // withUID makes the apply fail, writing nothing, unless the object is the one of uid: a
@@ -285,44 +323,52 @@ func (r *Resource) Delete(ctx context.Context, req resource.DeleteRequest, resp 
 		resp.Diagnostics.AddError("Cannot read the DaemonSet", kube.Explain(err, "get", "daemonsets"))
 		return
 	}
-	body, restored, changed, err := g.restoreBody(live, manager)
+	body, restored, changed, err := g.restoreOnto(live, manager, releaseBody(live), &fieldpath.Set{})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot give the fields back", err.Error())
 		return
 	}
-	for _, field := range changed {
-		resp.Diagnostics.AddWarning("Field left as it is",
-			fmt.Sprintf("%s of DaemonSet %s/%s changed since this patch wrote it, so destroy leaves it as it is instead "+
-				"of putting back the value it had before the patch.", field, ns, name))
-	}
+	warnChanged(&resp.Diagnostics, changed, ns, name)
 	if _, err := r.apply(ctx, ns, name, manager, body, true, false); err != nil {
 		applyError(&resp.Diagnostics, "Cannot give the fields back", err)
 		return
 	}
-	if len(restored) > 0 {
-		if err := r.handBack(ctx, ns, name, manager, restored); err != nil {
-			resp.Diagnostics.AddError("Cannot hand the restored fields back to their owners", err.Error())
-		}
+	if _, err := r.handBack(ctx, ns, name, manager, restored, true); err != nil {
+		resp.Diagnostics.AddError("Cannot hand the restored fields back to their owners", err.Error())
+	}
+}
+
+// warnChanged names the fields given back as they are, not as they were before the patch.
+func warnChanged(diags *diag.Diagnostics, changed []string, ns, name string) {
+	for _, field := range changed {
+		diags.AddWarning("Field left as it is",
+			fmt.Sprintf("%s of DaemonSet %s/%s changed since this patch wrote it, so it is released as it is instead "+
+				"of getting back the value it had before the patch.", field, ns, name))
 	}
 }
 
 // handBack moves the restored fields from our manager to the managers that owned them before
-// the patch. Only managedFields change, so the pods are not touched.
-func (r *Resource) handBack(ctx context.Context, ns, name, manager string, restored []takenField) error {
+// the patch (with release, our manager keeps nothing) and returns the object it wrote. Only
+// managedFields change, so the pods are not touched. With nothing restored it writes nothing
+// and returns nil.
+func (r *Resource) handBack(ctx context.Context, ns, name, manager string, restored []takenField, release bool) (*appsv1.DaemonSet, error) {
+	if len(restored) == 0 {
+		return nil, nil
+	}
 	api := r.client.Clientset.AppsV1().DaemonSets(ns)
-	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+	var written *appsv1.DaemonSet
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		live, err := api.Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return err
 		}
-		entries, err := handBack(live, manager, restored)
-		if err != nil {
+		if live.ManagedFields, err = handBack(live, manager, restored, release); err != nil {
 			return err
 		}
-		live.ManagedFields = entries
-		_, err = api.Update(ctx, live, metav1.UpdateOptions{FieldManager: manager})
+		written, err = api.Update(ctx, live, metav1.UpdateOptions{FieldManager: manager})
 		return err
 	})
+	return written, err
 }
 
 // ImportState takes `namespace/name/field_manager` (the patch that manager applied) or
