@@ -415,3 +415,44 @@ func TestAccDaemonSetPatch_deletedUnderThePatch(t *testing.T) {
 		},
 	})
 }
+
+// TestAccDaemonSetPatch_changedSinceThePatch: the installer sets other tolerations after the
+// patch took the list over; destroy leaves the installer's new list (it warns, naming it) and
+// still puts back the memory request and removes the env var.
+func TestAccDaemonSetPatch_changedSinceThePatch(t *testing.T) {
+	name := acctest.RandomName("aws-node")
+	installed := agent(name, "aws-node", "aws-eks-nodeagent", nil)
+	original := createServerSide(t, installed, "eks").Spec
+	dedicated := corev1.Toleration{Key: "dedicated", Operator: corev1.TolerationOpExists}
+	config := patchHCL(name, "aws-node", "WARM_PREFIX_TARGET")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					upgraded := installed.DeepCopy()
+					upgraded.Spec.Template.Spec.Tolerations = []corev1.Toleration{criticalAddons, dedicated}
+					raw, err := json.Marshal(upgraded)
+					if err != nil {
+						t.Fatal(err)
+					}
+					_, err = acctest.Cluster(t).Client.AppsV1().DaemonSets("kube-system").Patch(context.Background(), name,
+						k8stypes.ApplyPatchType, raw, metav1.PatchOptions{FieldManager: "eks", Force: ptr.To(true)})
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				// The patch leaves the configuration: its destroy runs, and the step checks after it.
+				Config: `terraform {}`,
+				Check: func(*terraform.State) error {
+					return specIs(t, name, func() appsv1.DaemonSetSpec {
+						spec := *original.DeepCopy()
+						spec.Template.Spec.Tolerations = []corev1.Toleration{criticalAddons, dedicated}
+						return spec
+					})
+				},
+			},
+		},
+	})
+}
