@@ -456,3 +456,39 @@ func TestAccDaemonSetPatch_changedSinceThePatch(t *testing.T) {
 		},
 	})
 }
+
+// TestAccDaemonSetPatch_savedPlan: a change planned with -out is applied after a tainted node
+// joined. The plan and the re-plan during apply predict from the refresh's snapshot, so the
+// saved plan applies; the next plan, refreshed, is empty.
+func TestAccDaemonSetPatch_savedPlan(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	c := acctest.Cluster(t)
+	name := acctest.RandomName("aws-node")
+	createServerSide(t, agent(name, "aws-node", "aws-eks-nodeagent", nil), "eks")
+	cli := acctest.NewCLI(t, c.Kubeconfig)
+	cli.Write(t, withoutTolerations(patchHCL(name, "aws-node", "WARM_PREFIX_TARGET")))
+	if out, err := cli.Run(ctx, "apply", "-auto-approve"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	t.Cleanup(func() { _, _ = cli.Run(context.Background(), "destroy", "-auto-approve") })
+	cli.Write(t, patchHCL(name, "aws-node", "WARM_PREFIX_TARGET"))
+	if out, err := cli.Run(ctx, "plan", "-out=change.plan"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	late := acctest.RandomName("late-master")
+	node := testcluster.Node{Name: late, Taints: []corev1.Taint{testcluster.MasterTaint}}
+	if err := c.CreateNodes(ctx, []testcluster.Node{node}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.DeleteNodes(context.Background(), late) })
+	if out, err := cli.Run(ctx, "apply", "change.plan"); err != nil {
+		t.Fatalf("apply of the saved plan failed after a node joined: %v\n%s", err, out)
+	}
+	if err := acctest.DesiredIs(t, "kube-system", name, 7)(nil); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cli.Run(ctx, "plan", "-detailed-exitcode"); err != nil {
+		t.Fatalf("the plan after apply is not empty: %v\n%s", err, out)
+	}
+}
