@@ -29,7 +29,7 @@ func (r *Resource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReques
 }
 
 // modifyPlan is ModifyPlan with the prior private state as an interface, for tests.
-func (r *Resource) modifyPlan(ctx context.Context, req resource.ModifyPlanRequest, prior privateGetter, resp *resource.ModifyPlanResponse) {
+func (r *Resource) modifyPlan(ctx context.Context, req resource.ModifyPlanRequest, prior PrivateGetter, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return // destroy, or the provider is not configured yet
 	}

@@ -17,31 +17,53 @@ func (r *Resource) placementOptions() placement.Options {
 	return placement.Options{ComparisonOperators: r.client.Options.ComparisonOperators}
 }
 
-// setPrediction writes a prediction into the computed attributes.
-func setPrediction(m *model, after placement.Result, changes []placement.NodeChange) {
-	m.ExpectedPodCount = types.Int64Value(int64(after.Count()))
+// Prediction is the value of the three computed placement attributes.
+// The tags let a resource model embed it.
+type Prediction struct {
+	ExpectedPodCount   types.Int64 `tfsdk:"expected_pod_count"`
+	PlacementChanges   types.Map   `tfsdk:"placement_changes"`
+	ExcludedNodeCounts types.Map   `tfsdk:"excluded_node_counts"`
+}
+
+func predictionOf(after placement.Result, changes []placement.NodeChange) Prediction {
 	values := make(map[string]attr.Value, len(changes))
 	for _, c := range changes {
 		values[c.Node] = types.StringValue(c.String())
 	}
-	m.PlacementChanges = types.MapValueMust(types.StringType, values)
 	counts := after.ExcludedCounts()
 	countValues := make(map[string]attr.Value, len(counts))
 	for reason, n := range counts {
 		countValues[reason] = types.Int64Value(n)
 	}
-	m.ExcludedNodeCounts = types.MapValueMust(types.Int64Type, countValues)
+	return Prediction{
+		ExpectedPodCount:   types.Int64Value(int64(after.Count())),
+		PlacementChanges:   types.MapValueMust(types.StringType, values),
+		ExcludedNodeCounts: types.MapValueMust(types.Int64Type, countValues),
+	}
 }
 
-func setPredictionUnknown(m *model) {
-	m.ExpectedPodCount = types.Int64Unknown()
-	m.PlacementChanges, m.ExcludedNodeCounts = types.MapUnknown(types.StringType), types.MapUnknown(types.Int64Type)
+// UnknownPrediction is known after apply.
+func UnknownPrediction() Prediction {
+	return Prediction{types.Int64Unknown(), types.MapUnknown(types.StringType), types.MapUnknown(types.Int64Type)}
 }
 
-func setPredictionNull(m *model) {
-	m.ExpectedPodCount = types.Int64Null()
-	m.PlacementChanges, m.ExcludedNodeCounts = types.MapNull(types.StringType), types.MapNull(types.Int64Type)
+// NullPrediction is the value with predict_placement = false.
+func NullPrediction() Prediction {
+	return Prediction{types.Int64Null(), types.MapNull(types.StringType), types.MapNull(types.Int64Type)}
 }
+
+func (m *model) setPredictionValue(p Prediction) {
+	m.ExpectedPodCount, m.PlacementChanges, m.ExcludedNodeCounts = p.ExpectedPodCount, p.PlacementChanges, p.ExcludedNodeCounts
+}
+
+// setPrediction writes a prediction into the computed attributes.
+func setPrediction(m *model, after placement.Result, changes []placement.NodeChange) {
+	m.setPredictionValue(predictionOf(after, changes))
+}
+
+func setPredictionUnknown(m *model) { m.setPredictionValue(UnknownPrediction()) }
+
+func setPredictionNull(m *model) { m.setPredictionValue(NullPrediction()) }
 
 // fillUnknownPrediction settles values still unknown after apply (an unknown configuration,
 // or the create half of a replacement): predicted from the live nodes and the applied
@@ -65,21 +87,28 @@ func (r *Resource) fillUnknownPrediction(ctx context.Context, m *model, spec *co
 
 // refreshPrediction predicts from the live template and nodes during a refresh (nothing
 // changes: placement_changes is empty) and keeps both in private state for the next plans.
-func (r *Resource) refreshPrediction(ctx context.Context, m *model, ds *appsv1.DaemonSet, p privateSetter, diags *diag.Diagnostics) {
+func (r *Resource) refreshPrediction(ctx context.Context, m *model, ds *appsv1.DaemonSet, p PrivateSetter, diags *diag.Diagnostics) {
+	if pr, ok := r.refreshPlacement(ctx, ds, m.FieldManager.ValueString(), p, diags); ok {
+		m.setPredictionValue(pr)
+	}
+}
+
+// refreshPlacement is refreshPrediction for the fields of manager; false when the nodes
+// cannot be read (a warning), which leaves the prior values.
+func (r *Resource) refreshPlacement(ctx context.Context, ds *appsv1.DaemonSet, manager string, p PrivateSetter, diags *diag.Diagnostics) (Prediction, bool) {
 	diags.Append(p.SetKey(ctx, privateNodesRV, nil)...) // the layout before the snapshot
 	if !r.client.Options.PredictPlacement {
-		setPredictionNull(m)
 		diags.Append(p.SetKey(ctx, privateSnapshot, nil)...)
-		return
+		return NullPrediction(), true
 	}
 	list, err := r.client.Nodes.List(ctx)
 	if err != nil {
 		diags.AddWarning("Cannot predict DaemonSet placement", kube.Explain(err, "list", "nodes"))
-		return
+		return Prediction{}, false
 	}
 	live := placement.Predict(&ds.Spec.Template.Spec, list.Nodes, r.placementOptions())
-	setPrediction(m, live, nil)
-	diags.Append(saveSnapshot(ctx, p, list, ds, m.FieldManager.ValueString(), r.podsIfDiffer(ctx, ds, live, diags))...)
+	diags.Append(saveSnapshot(ctx, p, list, ds, manager, r.podsIfDiffer(ctx, ds, live, diags))...)
+	return predictionOf(live, nil), true
 }
 
 // podsIfDiffer says where the DaemonSet's pods run when its status cannot vouch that they run
@@ -104,7 +133,7 @@ func (r *Resource) podsIfDiffer(ctx context.Context, ds *appsv1.DaemonSet, live 
 
 // snapshotAfterApply records the applied template for the plans that follow before the next
 // refresh (-refresh=false), so that their baseline is what this apply wrote.
-func (r *Resource) snapshotAfterApply(ctx context.Context, ds *appsv1.DaemonSet, manager string, p privateSetter, diags *diag.Diagnostics) {
+func (r *Resource) snapshotAfterApply(ctx context.Context, ds *appsv1.DaemonSet, manager string, p PrivateSetter, diags *diag.Diagnostics) {
 	if !r.client.Options.PredictPlacement {
 		return
 	}

@@ -156,7 +156,7 @@ func (r *Resource) Update(ctx context.Context, req resource.UpdateRequest, resp 
 }
 
 // saveApplied keeps what an apply wrote: the stored form, the state and the identity.
-func saveApplied(ctx context.Context, plan *model, form []byte, private privateSetter, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+func saveApplied(ctx context.Context, plan *model, form []byte, private PrivateSetter, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
 	diags := private.SetKey(ctx, privateStoredForm, form)
 	diags.Append(state.Set(ctx, plan)...)
 	diags.Append(plan.setIdentity(ctx, identity)...)
@@ -208,7 +208,7 @@ func (r *Resource) ImportState(ctx context.Context, req resource.ImportStateRequ
 // it, and returns the stored form of what it sent. It records the applied template in the
 // node snapshot of p. uid is the object the plan was made for; empty for a create, which
 // refuses to adopt an object that exists.
-func (r *Resource) write(ctx context.Context, config tfsdk.Config, plan *model, timeout time.Duration, uid string, p privateSetter, diags *diag.Diagnostics) ([]byte, bool) {
+func (r *Resource) write(ctx context.Context, config tfsdk.Config, plan *model, timeout time.Duration, uid string, p PrivateSetter, diags *diag.Diagnostics) ([]byte, bool) {
 	if diags.HasError() {
 		return nil, false
 	}

@@ -124,7 +124,7 @@ func checkSharedManager(ctx context.Context, req resource.ReadRequest, ds *appsv
 
 // refuseSharedManager refuses a plan that writes while the refresh found our field manager
 // shared; a plan that changes field_manager is the fix and goes ahead.
-func refuseSharedManager(ctx context.Context, prior privateGetter, plan, state *model, diags *diag.Diagnostics) bool {
+func refuseSharedManager(ctx context.Context, prior PrivateGetter, plan, state *model, diags *diag.Diagnostics) bool {
 	if !plan.FieldManager.Equal(state.FieldManager) {
 		return false
 	}

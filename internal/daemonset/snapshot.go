@@ -152,7 +152,7 @@ func othersPlacement(ds *appsv1.DaemonSet, manager string) (placementFields, err
 
 // saveSnapshot records the nodes, the live DaemonSet's placement fields and strategy, and the
 // pods that run where they differ from the controller's rule (running nil), for later plans.
-func saveSnapshot(ctx context.Context, p privateSetter, list *kube.NodeList, ds *appsv1.DaemonSet, manager string, running placement.Running) diag.Diagnostics {
+func saveSnapshot(ctx context.Context, p PrivateSetter, list *kube.NodeList, ds *appsv1.DaemonSet, manager string, running placement.Running) diag.Diagnostics {
 	var diags diag.Diagnostics
 	others, err := othersPlacement(ds, manager)
 	if err != nil {
@@ -174,7 +174,7 @@ func saveSnapshot(ctx context.Context, p privateSetter, list *kube.NodeList, ds 
 }
 
 // loadSnapshot reads the snapshot; nil when there is none or it has another version.
-func loadSnapshot(ctx context.Context, p privateGetter) (*snapshot, diag.Diagnostics) {
+func loadSnapshot(ctx context.Context, p PrivateGetter) (*snapshot, diag.Diagnostics) {
 	raw, diags := p.GetKey(ctx, privateSnapshot)
 	if diags.HasError() || len(raw) == 0 {
 		return nil, diags
@@ -192,10 +192,12 @@ func loadSnapshot(ctx context.Context, p privateGetter) (*snapshot, diag.Diagnos
 	return &snapshot{nodes: nodes, live: s.Live, others: s.Others, strategy: toStrategy(s.Strategy), running: s.Pods.decode()}, diags
 }
 
-type privateGetter interface {
+// PrivateGetter reads private state: a request's prior private state, or a test's fake.
+type PrivateGetter interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }
 
-type privateSetter interface {
+// PrivateSetter writes private state.
+type PrivateSetter interface {
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }

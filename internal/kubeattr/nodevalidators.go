@@ -2,6 +2,8 @@ package kubeattr
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"sort"
@@ -174,6 +176,15 @@ func (v FieldManagerValidator) ValidateString(ctx context.Context, req validator
 	if s := req.ConfigValue.ValueString(); !strings.HasPrefix(s, FieldManagerPrefix) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid field manager", fmt.Sprintf("%s: %q %s", req.Path, s, v.Description(ctx)))
 	}
+}
+
+// RandomFieldManager is a new default field manager: k8sfleet-<kind>-<10 random hex digits>.
+// It is drawn, not derived from the configuration, so that two workspaces with the same
+// resource never share one.
+func RandomFieldManager(kind string) string {
+	var b [5]byte
+	_, _ = rand.Read(b[:])
+	return FieldManagerPrefix + "-" + kind + "-" + hex.EncodeToString(b[:])
 }
 
 // MaxFieldManagerBytes is the API server's limit on a field manager's name.

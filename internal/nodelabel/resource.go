@@ -5,8 +5,6 @@ package nodelabel
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -114,8 +112,4 @@ func (labels) Created(plan *model) {
 }
 
 // RandomManager is a new default field manager: k8sfleet-label-<10 random hex digits>.
-func RandomManager() string {
-	var b [5]byte
-	_, _ = rand.Read(b[:])
-	return kubeattr.FieldManagerPrefix + "-label-" + hex.EncodeToString(b[:])
-}
+func RandomManager() string { return kubeattr.RandomFieldManager("label") }
