@@ -2,6 +2,7 @@ package daemonset_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -75,6 +76,16 @@ resource "k8sfleet_daemonset" "agent" {
   }
   wait_for_rollout = false
 }
+
+data "k8sfleet_daemonset_placement" "agent" {
+  namespace  = "default"
+  name       = k8sfleet_daemonset.agent.metadata.name
+  depends_on = [k8sfleet_daemonset.agent]
+}
+
+output "verdicts" {
+  value = { for n in data.k8sfleet_daemonset_placement.agent.nodes : n.name => coalesce(n.pending_reason, tostring(n.schedulable)) if n.should_run }
+}
 `, name, memory)
 	}
 	cli.Write(t, config("512Mi"))
@@ -101,6 +112,8 @@ resource "k8sfleet_daemonset" "agent" {
 
 	// The scheduler's view: the pods on s-02 and s-03 stay unschedulable for the planned
 	// reasons, s-01 and s-04 run theirs, and the low-priority pod on s-04 was preempted.
+	verdicts(ctx, t, cli, map[string]string{node(1): "true", node(2): "Insufficient memory (requests 512Mi, 256Mi of 256Mi free)",
+		node(3): "node(s) didn't have free ports for the requested pod ports (host ports in use: 9100)", node(4): "true"})
 	want := map[string]string{node(1): "", node(2): "Insufficient memory", node(3): "didn't have free ports", node(4): ""}
 	waitSchedulerView(ctx, t, name, want)
 	if _, err := c.Client.CoreV1().Pods("default").Get(ctx, name+"-low", metav1.GetOptions{}); err == nil {
@@ -223,4 +236,20 @@ func agrees(got, want map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// verdicts checks the data source's per-node verdicts, read at the apply, against want.
+func verdicts(ctx context.Context, t *testing.T, cli *acctest.CLI, want map[string]string) {
+	t.Helper()
+	out, err := cli.Run(ctx, "output", "-json", "verdicts")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var got map[string]string
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("k8sfleet_daemonset_placement says %v, want %v", got, want)
+	}
 }

@@ -36,7 +36,7 @@ func (c *Client) DaemonSetPods(ctx context.Context, ds *appsv1.DaemonSet) (map[s
 		}
 		for i := range list.Items {
 			pod := &list.Items[i]
-			node := podNode(pod)
+			node := PodNode(pod)
 			if node == "" || !controlledBy(pod, ds) || pod.DeletionTimestamp != nil ||
 				pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed {
 				continue
@@ -55,9 +55,9 @@ func controlledBy(pod *corev1.Pod, ds *appsv1.DaemonSet) bool {
 	return ref != nil && ref.UID == ds.UID
 }
 
-// podNode is the node a daemon pod is bound to, or the one its node-name affinity names
+// PodNode is the node a daemon pod is bound to, or the one its node-name affinity names
 // while it waits for the scheduler.
-func podNode(pod *corev1.Pod) string {
+func PodNode(pod *corev1.Pod) string {
 	if pod.Spec.NodeName != "" {
 		return pod.Spec.NodeName
 	}

@@ -6,10 +6,14 @@ package placementdata
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -18,6 +22,7 @@ import (
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/placement"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/providerdata"
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/scheduling"
 )
 
 var _ datasource.DataSourceWithConfigure = &DataSource{}
@@ -88,11 +93,18 @@ func (d *DataSource) Read(ctx context.Context, req datasource.ReadRequest, resp 
 	m.ExpectedPodCount = types.Int64Value(int64(res.Count()))
 	m.Status = statusOf(ds)
 	m.Nodes = make([]nodeModel, 0, len(res.Decisions))
+	judge, ok := d.scheduler(ctx, ds, list, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	for _, dec := range res.Decisions {
 		n := nodeModel{Name: types.StringValue(dec.Node), ShouldRun: types.BoolValue(dec.ShouldRun),
-			Reason: types.StringNull(), PodName: types.StringNull(), PodPhase: types.StringNull()}
+			Reason: types.StringNull(), Schedulable: types.BoolNull(), PendingReason: types.StringNull(),
+			PodName: types.StringNull(), PodPhase: types.StringNull()}
 		if !dec.ShouldRun {
 			n.Reason = types.StringValue(dec.Reason)
+		} else if judge != nil {
+			n.Schedulable, n.PendingReason = judge(dec.Node)
 		}
 		if p, ok := onNode[dec.Node]; ok {
 			n.PodName, n.PodPhase = types.StringValue(p.Name), types.StringValue(string(p.Status.Phase))
@@ -111,13 +123,14 @@ func podsByNode(pods []corev1.Pod, uid string) map[string]*corev1.Pod {
 	out := map[string]*corev1.Pod{}
 	for i := range pods {
 		p := &pods[i]
-		if p.Spec.NodeName == "" || !ownedBy(p, uid) {
+		node := kube.PodNode(p)
+		if node == "" || !ownedBy(p, uid) {
 			continue
 		}
-		if cur, ok := out[p.Spec.NodeName]; ok && (cur.DeletionTimestamp == nil || p.DeletionTimestamp != nil) {
+		if cur, ok := out[node]; ok && (cur.DeletionTimestamp == nil || p.DeletionTimestamp != nil) {
 			continue
 		}
-		out[p.Spec.NodeName] = p
+		out[node] = p
 	}
 	return out
 }
@@ -129,4 +142,39 @@ func ownedBy(p *corev1.Pod, uid string) bool {
 		}
 	}
 	return false
+}
+
+// scheduler returns, with predict_scheduling, the scheduler's verdict on the DaemonSet's pod
+// for a node: its needs against the node's pods other than the DaemonSet's own.
+func (d *DataSource) scheduler(ctx context.Context, ds *appsv1.DaemonSet, nodes *kube.NodeList, diags *diag.Diagnostics) (func(string) (types.Bool, types.String), bool) {
+	if !d.client.Options.PredictScheduling {
+		return nil, true
+	}
+	usage, err := d.client.PodUsage(ctx, nodes)
+	if err != nil {
+		diags.AddError("Cannot list pods", kube.Explain(err, "list", "pods"))
+		return nil, false
+	}
+	adm, err := d.client.Admission(ctx, &ds.Spec.Template.Spec)
+	if err != nil {
+		diags.AddError("Cannot read what admission adds to the DaemonSet's pods", err.Error())
+		return nil, false
+	}
+	needs := scheduling.NeedsOf(&ds.Spec.Template.Spec, adm)
+	return func(node string) (types.Bool, types.String) {
+		live := usage.Nodes[node]
+		if live == nil || live.AllowedPods == 0 {
+			return types.BoolNull(), types.StringNull()
+		}
+		u := *live
+		u.Pods = slices.Clone(live.Pods)
+		if g, ok := usage.Daemon[node][ds.UID]; ok {
+			u.RemoveGroup(g)
+		}
+		v := scheduling.Fit(needs, &u)
+		if v.Outcome != scheduling.Pending {
+			return types.BoolValue(true), types.StringNull()
+		}
+		return types.BoolValue(false), types.StringValue(strings.TrimPrefix(v.String(), "Pending: "))
+	}, true
 }

@@ -26,11 +26,13 @@ type statusModel struct {
 }
 
 type nodeModel struct {
-	Name      types.String `tfsdk:"name"`
-	ShouldRun types.Bool   `tfsdk:"should_run"`
-	Reason    types.String `tfsdk:"reason"`
-	PodName   types.String `tfsdk:"pod_name"`
-	PodPhase  types.String `tfsdk:"pod_phase"`
+	Name          types.String `tfsdk:"name"`
+	ShouldRun     types.Bool   `tfsdk:"should_run"`
+	Reason        types.String `tfsdk:"reason"`
+	Schedulable   types.Bool   `tfsdk:"schedulable"`
+	PendingReason types.String `tfsdk:"pending_reason"`
+	PodName       types.String `tfsdk:"pod_name"`
+	PodPhase      types.String `tfsdk:"pod_phase"`
 }
 
 func statusOf(ds *appsv1.DaemonSet) *statusModel {

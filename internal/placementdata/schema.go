@@ -9,8 +9,9 @@ func dataSourceSchema() schema.Schema {
 	return schema.Schema{
 		Description: "Every node of the cluster with the DaemonSet controller's decision for one DaemonSet (whether its pod " +
 			"should run there, and why not) beside the DaemonSet's pod that runs there now: prediction and reality side by " +
-			"side, for outputs and debugging, with the DaemonSet's status counters. One DaemonSet GET, one node LIST and one pod " +
-			"LIST per read.",
+			"side, for outputs and debugging, with the DaemonSet's status counters and, per node, whether the default scheduler " +
+			"places its pod there. One DaemonSet GET, one node LIST, one LIST of its pods and, with the provider's " +
+			"`predict_scheduling`, one LIST of every pod per read.",
 		Attributes: map[string]schema.Attribute{
 			"namespace": schema.StringAttribute{Required: true, Description: "Namespace of the DaemonSet."},
 			"name":      schema.StringAttribute{Required: true, Description: "Name of the DaemonSet."},
@@ -30,7 +31,17 @@ func dataSourceSchema() schema.Schema {
 					"reason": schema.StringAttribute{
 						Computed: true, Description: "Why not, when `should_run` is false: the untolerated taint, the selector or affinity that does not match, the pinned nodeName. Null otherwise.",
 					},
-					"pod_name":  schema.StringAttribute{Computed: true, Description: "The DaemonSet's pod on the node now; null when there is none."},
+					"schedulable": schema.BoolAttribute{
+						Computed: true, Description: "Where `should_run` is true, whether the default scheduler places the DaemonSet's pod on the node, " +
+							"judged from the node's allocatable and the pods bound to it besides the DaemonSet's own (resources, pod count, " +
+							"host ports; true where it fits by preempting pods of lower priority). Null where `should_run` is false, and " +
+							"with the provider's `predict_scheduling = false`.",
+					},
+					"pending_reason": schema.StringAttribute{
+						Computed: true, Description: "Why the pod stays Pending when `schedulable` is false, in the scheduler's words with the " +
+							"figures: `Insufficient memory (requests 1Gi, 512Mi of 256Gi free)`. Null otherwise.",
+					},
+					"pod_name":  schema.StringAttribute{Computed: true, Description: "The DaemonSet's pod on the node now (bound to it, or Pending for it); null when there is none."},
 					"pod_phase": schema.StringAttribute{Computed: true, Description: "That pod's phase (`Pending`, `Running`, ...); null when there is none."},
 				}},
 			},
