@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/kube"
 	"github.com/k8sfleet/terraform-provider-k8sfleet/internal/testcluster"
 )
 
@@ -102,7 +103,7 @@ func unschedulable(pod *corev1.Pod) (node, reason string, ok bool) {
 	}
 	for _, cond := range pod.Status.Conditions {
 		if cond.Type == corev1.PodScheduled && cond.Status == corev1.ConditionFalse {
-			node = nodeOfAffinity(pod)
+			node = kube.PodNode(pod)
 			return node, ownReasons(cond.Message), node != ""
 		}
 	}
@@ -124,22 +125,6 @@ func ownReasons(message string) string {
 		}
 	}
 	return strings.Join(own, ", ")
-}
-
-// nodeOfAffinity is the node a daemon pod's node-name affinity names.
-func nodeOfAffinity(pod *corev1.Pod) string {
-	a := pod.Spec.Affinity
-	if a == nil || a.NodeAffinity == nil || a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution == nil {
-		return ""
-	}
-	for _, term := range a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms {
-		for _, f := range term.MatchFields {
-			if f.Key == "metadata.name" && len(f.Values) == 1 {
-				return f.Values[0]
-			}
-		}
-	}
-	return ""
 }
 
 func orNone(list []string) string {

@@ -100,17 +100,8 @@ func notReadyPods(pods []corev1.Pod) []string {
 // targetNode is the node a daemon pod is for: its nodeName once scheduled, before that the
 // metadata.name field the controller pins it to.
 func targetNode(p *corev1.Pod) string {
-	if p.Spec.NodeName != "" {
-		return p.Spec.NodeName
-	}
-	if a := p.Spec.Affinity; a != nil && a.NodeAffinity != nil && a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution != nil {
-		for _, term := range a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms {
-			for _, f := range term.MatchFields {
-				if f.Key == "metadata.name" && len(f.Values) == 1 {
-					return f.Values[0]
-				}
-			}
-		}
+	if node := kube.PodNode(p); node != "" {
+		return node
 	}
 	return "(unscheduled)"
 }

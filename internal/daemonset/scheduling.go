@@ -46,15 +46,9 @@ func surges(spec *appsv1.DaemonSetSpec) bool {
 	if spec.UpdateStrategy.Type == appsv1.OnDeleteDaemonSetStrategyType || ru == nil || ru.MaxSurge == nil {
 		return false
 	}
-	return !isZero(*ru.MaxSurge)
-}
-
-func isZero(v intstr.IntOrString) bool {
-	if v.Type == intstr.Int {
-		return v.IntVal == 0
-	}
-	n, err := strconv.Atoi(strings.TrimSuffix(v.StrVal, "%"))
-	return err == nil && n == 0
+	// Any surge above zero scales to at least one pod (rounded up), whatever the node count.
+	surge, err := intstr.GetScaledValueFromIntOrPercent(ru.MaxSurge, 100, true)
+	return err == nil && surge > 0
 }
 
 // verdicts are the scheduler's verdicts on the pods the controller creates.
@@ -72,18 +66,10 @@ type verdicts struct {
 func judgeStarts(needs scheduling.PodNeeds, usage *kube.PodUsage, uid k8stypes.UID, surge bool, starts []placement.Start) verdicts {
 	v := verdicts{pending: map[string][]string{}, surge: surge}
 	for _, s := range starts {
-		live := usage.Nodes[s.Node]
-		if live == nil || live.AllowedPods == 0 {
+		verdict, ok := usage.Fit(needs, s.Node, uid, s.Replaces && !surge)
+		if !ok {
 			continue // the node left since the refresh, or reports no allocatable yet
 		}
-		u := *live
-		u.Pods = slices.Clone(live.Pods)
-		if s.Replaces && !surge {
-			if g, ok := usage.Daemon[s.Node][uid]; ok {
-				u.RemoveGroup(g)
-			}
-		}
-		verdict := scheduling.Fit(needs, &u)
 		switch verdict.Outcome {
 		case scheduling.Pending:
 			first := verdict.Reasons[0].Message

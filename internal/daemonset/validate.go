@@ -109,7 +109,7 @@ func surgeProblems(want *desired) []problem {
 		"the pods hold %s %s (a host_port, or a container_port under host_network): with max_surge the new pod is "+
 			"created beside the old one on the same node, which still holds the port, so the scheduler never places it and "+
 			"the rolling update stops on the first node; set max_surge to 0 and roll with max_unavailable",
-		map[bool]string{true: "host port", false: "host ports"}[len(texts) == 1], strings.Join(texts, ", "))}}
+		portsNoun(len(texts)), strings.Join(texts, ", "))}}
 }
 
 func selectorProblems(want *desired) []problem {
@@ -148,4 +148,11 @@ func numberProblems(want *desired) []problem {
 		out = append(out, problem{pathPodSpec.AtName("active_deadline_seconds"), "a DaemonSet's pods run until deleted: active_deadline_seconds is not allowed"})
 	}
 	return out
+}
+
+func portsNoun(n int) string {
+	if n == 1 {
+		return "host port"
+	}
+	return "host ports"
 }

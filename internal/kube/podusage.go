@@ -3,6 +3,7 @@ package kube
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
@@ -68,6 +69,22 @@ func (c *Client) listPodUsage(ctx context.Context, nodes *NodeList) (*PodUsage, 
 		}
 		opts.Continue = page.Continue
 	}
+}
+
+// Fit is the scheduler's verdict on a pod with needs on node, with the pod of the DaemonSet of
+// uid gone from the node first when without is set (a replacement without surge). ok is false
+// for a node the list did not hold or that reports no allocatable yet.
+func (u *PodUsage) Fit(needs scheduling.PodNeeds, node string, uid k8stypes.UID, without bool) (v scheduling.Verdict, ok bool) {
+	live := u.Nodes[node]
+	if live == nil || live.AllowedPods == 0 {
+		return scheduling.Verdict{}, false
+	}
+	usage := *live
+	usage.Pods = slices.Clone(live.Pods)
+	if g, found := u.Daemon[node][uid]; found && without {
+		usage.RemoveGroup(g)
+	}
+	return scheduling.Fit(needs, &usage), true
 }
 
 // Admission reads what admission adds to a pod of spec that the scheduler counts: the priority

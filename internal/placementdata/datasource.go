@@ -6,7 +6,6 @@ package placementdata
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -162,17 +161,11 @@ func (d *DataSource) scheduler(ctx context.Context, ds *appsv1.DaemonSet, nodes 
 	}
 	needs := scheduling.NeedsOf(&ds.Spec.Template.Spec, adm)
 	return func(node string) (types.Bool, types.String) {
-		live := usage.Nodes[node]
-		if live == nil || live.AllowedPods == 0 {
+		v, ok := usage.Fit(needs, node, ds.UID, true)
+		switch {
+		case !ok:
 			return types.BoolNull(), types.StringNull()
-		}
-		u := *live
-		u.Pods = slices.Clone(live.Pods)
-		if g, ok := usage.Daemon[node][ds.UID]; ok {
-			u.RemoveGroup(g)
-		}
-		v := scheduling.Fit(needs, &u)
-		if v.Outcome != scheduling.Pending {
+		case v.Outcome != scheduling.Pending:
 			return types.BoolValue(true), types.StringNull()
 		}
 		return types.BoolValue(false), types.StringValue(strings.TrimPrefix(v.String(), "Pending: "))
