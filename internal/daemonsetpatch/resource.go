@@ -4,10 +4,13 @@
 package daemonsetpatch
 
 import (
+	"time"
+
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -357,7 +360,10 @@ func (r *Resource) handBack(ctx context.Context, ns, name, manager string, resto
 	}
 	api := r.client.Clientset.AppsV1().DaemonSets(ns)
 	var written *appsv1.DaemonSet
-	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+	// The controller writes the DaemonSet's status many times during a rollout, and each write
+	// moves the resourceVersion this Update is conditioned on: retry for a few seconds.
+	backoff := wait.Backoff{Steps: 12, Duration: 50 * time.Millisecond, Factor: 1.5, Jitter: 0.2}
+	err := retry.RetryOnConflict(backoff, func() error {
 		live, err := api.Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return err
